@@ -1,0 +1,80 @@
+"""Benchmark: end-to-end scoring speed on one core vs the bare TF-IDF + LR baseline.
+
+Sentences are the held-out labelled sentences when REDLINE_LABELLED_DATA_DIR (or
+../shared/data) exists, else sentences written for the benchmark. Figures are medians of
+repeated runs because the machine is shared.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# One core: pin BLAS/OpenMP before numpy loads.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from scoring import load_scorer  # noqa: E402
+from scoring.baselines import TfidfLRBaseline  # noqa: E402
+from scoring.data import Example, load_dir, split  # noqa: E402
+
+# own words, written for the benchmark
+_OWN = [
+    "If the blockade is not lifted by Friday, our forces will strike the port.",
+    "The minister said talks would resume next week in Geneva.",
+    "Any attack on our ships will be met with a crushing response, the navy warned.",
+    "Prices of grain rose sharply after the harvest failed.",
+    "The group vowed to target foreign bases unless the troops leave.",
+]
+
+
+def _texts() -> tuple[list[str], list[Example]]:
+    data_dir = Path(os.environ.get("REDLINE_LABELLED_DATA_DIR", "../shared/data"))
+    if data_dir.is_dir():
+        train, test = split(load_dir(data_dir))
+        return [e.text for e in test], train
+    return _OWN * 400, [
+        Example(t, int("will" in t), int("If" in t), 2 * int("will" in t), str(i), "own")
+        for i, t in enumerate(_OWN * 4)
+    ]
+
+
+def _median_rate(fn: Callable[[], object], n: int, repeats: int) -> float:
+    rates = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        rates.append(n / (time.perf_counter() - t0))
+    return round(statistics.median(rates), 1)
+
+
+def _median_load(repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        load_scorer()
+        times.append(time.perf_counter() - t0)
+    return round(statistics.median(times), 4)
+
+
+def run_bench(repeats: int = 7) -> dict[str, Any]:
+    """Median sentences/s of the scorer and of the baseline's predict, and load time."""
+    texts, train = _texts()
+    doc = " ".join(t.rstrip() for t in texts)
+    scorer = load_scorer()
+    baseline = TfidfLRBaseline().fit(train)
+    n = len(texts)
+    return {
+        "sentences": n,
+        "sentences_per_s": _median_rate(lambda: scorer.score_many([doc]), n, repeats),
+        "score_sentences_per_s": _median_rate(lambda: scorer.score_sentences(texts), n, repeats),
+        "baseline_tfidf_lr_sentences_per_s": _median_rate(
+            lambda: baseline.predict_examples(texts), n, repeats
+        ),
+        "load_s": _median_load(repeats),
+        "repeats": repeats,
+    }

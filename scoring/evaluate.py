@@ -1,0 +1,79 @@
+"""Evaluation on held-out documents: classification, severity, extraction, calibration.
+
+`evaluate(predictor, examples)` returns the JSON shape of `redline eval --json`:
+``{"threat": {precision, recall, f1}, "conditional": {...}, "severity": {"macro_f1"},
+"extraction": {condition, action, actor, target (token F1), actor_overlap, target_overlap},
+"calibration": {...}, "n": ...}``. "conditional" is the conditional-threat class
+(threat = 1 and conditional = 1). Extraction figures average over held-out sentences
+whose gold span is present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from scoring.data import SPAN_FIELDS, Example
+from scoring.metrics import binary_prf, brier, macro_f1, overlaps, reliability, token_f1
+
+
+@dataclass
+class Predictions:
+    """What a predictor says about a list of sentences."""
+
+    threat: list[int]
+    conditional: list[int]
+    severity: list[int]
+    threat_prob: list[float] | None = None
+    conditional_prob: list[float] | None = None
+    spans: list[dict[str, str | None]] | None = field(default=None)
+
+
+class Predictor(Protocol):
+    """Anything that labels sentences (the model or a baseline)."""
+
+    def predict_examples(self, texts: Sequence[str]) -> Predictions:
+        """Labels for `texts`."""
+        ...
+
+
+def evaluate(predictor: Predictor, examples: Sequence[Example]) -> dict[str, Any]:
+    """Figures of `predictor` on `examples` (which should be held-out sentences)."""
+    pred = predictor.predict_examples([e.text for e in examples])
+    gold_t = [e.threat for e in examples]
+    gold_c = [e.threat * e.conditional for e in examples]
+    out: dict[str, Any] = {
+        "threat": binary_prf(gold_t, pred.threat),
+        "conditional": binary_prf(gold_c, pred.conditional),
+        "severity": {"macro_f1": macro_f1([e.severity for e in examples], pred.severity, range(4))},
+        "n": len(examples),
+        "n_threat": int(sum(gold_t)),
+        "n_conditional": int(sum(gold_c)),
+        "n_docs": len({e.doc for e in examples}),
+    }
+    if pred.spans is not None:
+        out["extraction"] = _extraction(examples, pred.spans)
+    if pred.threat_prob is not None and pred.conditional_prob is not None:
+        out["calibration"] = {
+            "threat_brier": brier(gold_t, pred.threat_prob),
+            "conditional_brier": brier(gold_c, pred.conditional_prob),
+            "threat_reliability": reliability(gold_t, np.asarray(pred.threat_prob)),
+        }
+    return out
+
+
+def _extraction(examples: Sequence[Example], spans: list[dict[str, str | None]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in SPAN_FIELDS:
+        pairs = [(e.span(name), s.get(name)) for e, s in zip(examples, spans, strict=True)]
+        pairs = [(g, p) for g, p in pairs if g]
+        f1 = [token_f1(g, p) for g, p in pairs]
+        out[name] = round(float(np.mean(f1)), 4) if f1 else None
+        if name in ("actor", "target"):
+            hits = [overlaps(g, p) for g, p in pairs]
+            out[f"{name}_overlap"] = round(float(np.mean(hits)), 4) if hits else None
+        out[f"n_{name}"] = len(pairs)
+    return out

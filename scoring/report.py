@@ -1,0 +1,43 @@
+"""`redline eval`: figures of the model (and baselines) on a file's held-out documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scoring.baselines import KeywordBaseline, ScorerPredictor, TfidfLRBaseline
+from scoring.data import SPLIT_SEED, TEST_PERCENT, labelled_files, load_dir, load_file, split
+from scoring.errors import LabelledDataError
+from scoring.evaluate import evaluate
+from scoring.scorer import load_scorer
+
+
+def _load(data: Path) -> list[Any]:
+    if data.is_dir():
+        return load_dir(data)
+    if not data.is_file():
+        raise LabelledDataError(f"no such labelled file: {data}")
+    return load_file(data)
+
+
+def run_eval(data: Path, data_dir: Path, model: Path | None, baselines: bool) -> dict[str, Any]:
+    """Evaluate on the test docs of `data`; baselines train on the train docs of `data_dir`."""
+    _, test = split(_load(data))
+    if not test:
+        raise LabelledDataError(f"{data} has no held-out documents")
+    result = evaluate(ScorerPredictor(load_scorer(model)), test)
+    result["split"] = {
+        "data": str(data),
+        "description": f"held-out docs: sha256('{SPLIT_SEED}:'+doc) % 100 < {TEST_PERCENT}",
+        "split": "test",
+    }
+    if baselines:
+        train_files = labelled_files(data_dir)
+        train, _ = split(ex for p in train_files for ex in load_file(p))
+        if data.is_file() and data.resolve() not in [p.resolve() for p in train_files]:
+            train += split(load_file(data))[0]
+        result["baselines"] = {
+            "tfidf_lr": evaluate(TfidfLRBaseline().fit(train), test),
+            "keyword": evaluate(KeywordBaseline(), test),
+        }
+    return result

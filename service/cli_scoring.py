@@ -1,0 +1,91 @@
+"""Scoring commands of the `redline` CLI: score, train, eval, bench scoring."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+DATA_DIR_ENV = "REDLINE_LABELLED_DATA_DIR"
+DEFAULT_DATA_DIR = Path("../shared/data")
+
+DataDirOpt = Annotated[
+    Path,
+    typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Folder of labelled *.jsonl files."),
+]
+ModelOpt = Annotated[
+    Path | None, typer.Option("--model", help="Artefact folder (default: the shipped one).")
+]
+
+
+def score(text: Annotated[str, typer.Argument(help="Text to score.")], model: ModelOpt = None) -> None:
+    """Print one JSON object per sentence of TEXT."""
+    from scoring import load_scorer
+
+    for statement in load_scorer(model).score(text):
+        typer.echo(json.dumps(statement.as_dict(), ensure_ascii=False))
+
+
+def train(
+    data_dir: DataDirOpt = DEFAULT_DATA_DIR,
+    out: Annotated[Path | None, typer.Option("--out", help="Artefact folder to write.")] = None,
+) -> None:
+    """Rebuild the model artefact deterministically from the labelled data."""
+    from scoring.artifact import DEFAULT_DIR
+    from scoring.train import train_artifact
+
+    card = train_artifact(data_dir, out or DEFAULT_DIR)
+    typer.echo(json.dumps({"model_version": card.model_version, "data_sha256": card.data_sha256}))
+
+
+def evaluate(
+    data: Annotated[Path, typer.Option("--data", help="Labelled .jsonl file, or a folder.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    baselines: Annotated[bool, typer.Option("--baselines", help="Also run baselines.")] = False,
+    data_dir: DataDirOpt = DEFAULT_DATA_DIR,
+    model: ModelOpt = None,
+) -> None:
+    """Evaluate on the held-out documents of DATA (the trainer's doc split)."""
+    from scoring.report import run_eval
+
+    result = run_eval(data, data_dir, model, baselines)
+    typer.echo(json.dumps(result, indent=2) if as_json else _table(result))
+
+
+def _table(result: dict[str, Any]) -> str:
+    rows = [f"{'predictor':<14} {'threat F1':>9} {'cond F1':>8} {'sev mF1':>8}"]
+    named = {"model": result, **result.get("baselines", {})}
+    for name, r in named.items():
+        rows.append(
+            f"{name:<14} {r['threat']['f1']:>9.3f} {r['conditional']['f1']:>8.3f} "
+            f"{r['severity']['macro_f1']:>8.3f}"
+        )
+    rows.append(f"n={result['n']} held-out sentences ({result['split']['description']})")
+    if "extraction" in result:
+        ext = result["extraction"]
+        rows.append("extraction token F1: " + ", ".join(
+            f"{k}={ext[k]}" for k in ("condition", "action", "actor", "target")
+        ))
+    return "\n".join(rows)
+
+
+def bench_scoring(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Benchmark end-to-end scoring speed and model load time (one core)."""
+    from bench.scoring import run_bench
+
+    result = run_bench()
+    typer.echo(json.dumps(result, indent=2) if as_json else "\n".join(
+        f"{k}: {v}" for k, v in result.items()
+    ))
+
+
+def register(app: typer.Typer) -> None:
+    """Add score, train, eval and `bench scoring` to the redline app."""
+    app.command("score")(score)
+    app.command("train")(train)
+    app.command("eval")(evaluate)
+    bench = typer.Typer(help="Benchmarks.", no_args_is_help=True)
+    bench.command("scoring")(bench_scoring)
+    app.add_typer(bench, name="bench")

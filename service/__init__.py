@@ -1,0 +1,1 @@
+"""HTTP API, database, scheduler and command line of Redline."""

@@ -1,0 +1,52 @@
+"""Settings in one place: the only module that reads the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AnyHttpUrl, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Redline's settings; every field can be set as `REDLINE_<NAME>` in the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REDLINE_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = Path("data")
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means a SQLite file in data_dir."
+    )
+    model_path: Path | None = Field(
+        default=None, description="Model artefact directory; empty means the built-in model."
+    )
+
+    poll_interval_s: int = Field(default=300, ge=5, description="How often feeds are polled.")
+    scheduler_enabled: bool = True
+    sample_feed: bool = Field(
+        default=True, description="Register the bundled sample feed on first start."
+    )
+    file_feed_dirs: list[Path] = Field(
+        default_factory=list,
+        description="Extra directories whose files may be polled as file:// feeds.",
+    )
+    fetch_timeout_s: float = Field(default=10.0, gt=0)
+    max_feed_bytes: int = Field(default=10_000_000, gt=0)
+
+    alert_threshold: float = Field(
+        default=0.7, ge=0, le=1, description="Conditional-threat probability that fires an alert."
+    )
+    webhook_urls: list[AnyHttpUrl] = Field(default_factory=list)
+    delivery_interval_s: float = Field(default=5.0, gt=0)
+    delivery_timeout_s: float = Field(default=10.0, gt=0)
+    delivery_max_attempts: int = Field(default=8, ge=1)
+    delivery_backoff_s: float = Field(default=2.0, gt=0)
+    delivery_backoff_max_s: float = Field(default=600.0, gt=0)
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'redline.db'}"
+        return self

@@ -1,0 +1,23 @@
+"""Service errors, mapped to RFC 9457 problem details in `service/problems.py`."""
+
+from __future__ import annotations
+
+
+class RedlineError(Exception):
+    """Base class of errors raised by the service."""
+
+
+class FeedError(RedlineError):
+    """A feed could not be fetched or parsed; recorded on the feed, other feeds go on."""
+
+
+class FeedFetchError(FeedError):
+    """The feed's server failed, timed out, or sent too much."""
+
+
+class FeedParseError(FeedError):
+    """The body is not a feed."""
+
+
+class NotFound(RedlineError):
+    """An id that names nothing."""

@@ -1,0 +1,58 @@
+"""Scheduled jobs: each calls one service function that tests call directly."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from service.ingest import PollResult, poll_due_feeds
+from service.outbox import DrainReport, drain
+from service.runtime import Runtime
+from service.times import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+def poll_feeds(runtime: Runtime) -> list[PollResult]:
+    """Polls the due feeds, then sends what they fired without waiting for the next drain."""
+    results = poll_due_feeds(
+        runtime.engine, fetcher=runtime.fetcher, scorer=runtime.scorer, policy=runtime.policy
+    )
+    deliver_alerts(runtime)
+    return results
+
+
+def deliver_alerts(runtime: Runtime) -> DrainReport:
+    """Sends the due deliveries in the outbox."""
+    return drain(
+        runtime.engine,
+        runtime.notifiers,
+        max_attempts=runtime.settings.delivery_max_attempts,
+        backoff=runtime.backoff,
+    )
+
+
+def build_scheduler(runtime: Runtime, *, first_run: datetime | None = None) -> BackgroundScheduler:
+    """A scheduler polling feeds and draining the outbox; the first poll runs at once."""
+    scheduler = BackgroundScheduler(timezone="UTC")
+    common = {"replace_existing": True, "max_instances": 1, "coalesce": True}
+    scheduler.add_job(
+        poll_feeds,
+        "interval",
+        args=[runtime],
+        seconds=runtime.settings.poll_interval_s,
+        id="poll_feeds",
+        next_run_time=first_run or utcnow(),
+        **common,
+    )
+    scheduler.add_job(
+        deliver_alerts,
+        "interval",
+        args=[runtime],
+        seconds=runtime.settings.delivery_interval_s,
+        id="deliver_alerts",
+        **common,
+    )
+    return scheduler

@@ -1,0 +1,73 @@
+"""Everything a running Redline needs, built from Settings and nothing else (no import-time state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine
+
+from alerts import Backoff, Notifier, StatementRule, WebhookNotifier
+from scoring import Scorer, load_scorer
+from service.config import Settings
+from service.db import make_engine, upgrade
+from service.fetch import USER_AGENT, FeedFetcher
+from service.ingest import register_feed
+from service.outbox import AlertPolicy
+
+SAMPLE_DIR = Path(__file__).parent / "sample"
+SAMPLE_FEED = SAMPLE_DIR / "sample_feed.xml"
+
+
+@dataclass
+class Runtime:
+    """The engine, model, clients and alert policy shared by the API and the jobs."""
+
+    settings: Settings
+    engine: Engine
+    scorer: Scorer
+    fetcher: FeedFetcher
+    notifiers: dict[str, Notifier]
+    policy: AlertPolicy
+    backoff: Backoff
+    clients: list[httpx.Client]
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.engine.dispose()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Connects, upgrades the schema to head, loads the model once, registers the sample feed."""
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    fetch_client = httpx.Client(
+        timeout=settings.fetch_timeout_s,
+        follow_redirects=True,
+        max_redirects=5,
+        headers={"User-Agent": USER_AGENT},
+    )
+    alert_client = httpx.Client(
+        timeout=settings.delivery_timeout_s, headers={"User-Agent": USER_AGENT}
+    )
+    if settings.sample_feed:
+        register_feed(engine, SAMPLE_FEED.resolve().as_uri(), interval_s=settings.poll_interval_s)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        scorer=load_scorer(settings.model_path),
+        fetcher=FeedFetcher(
+            fetch_client,
+            max_bytes=settings.max_feed_bytes,
+            file_dirs=[SAMPLE_DIR, *settings.file_feed_dirs],
+        ),
+        notifiers={"webhook": WebhookNotifier(alert_client)},
+        policy=AlertPolicy(
+            rule=StatementRule(name="conditional-threat", threshold=settings.alert_threshold),
+            targets={"webhook": [str(u) for u in settings.webhook_urls]},
+        ),
+        backoff=Backoff(settings.delivery_backoff_s, settings.delivery_backoff_max_s),
+        clients=[fetch_client, alert_client],
+    )

@@ -1,0 +1,127 @@
+"""Database tables. Schema changes go through Alembic migrations in `migrations/`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from service.times import UTCDateTime, utcnow
+
+
+# Named constraints make migrations reviewable and reversible on every backend.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _time(*, index: bool = False, nullable: bool = True) -> Any:
+    return Field(
+        default=None,
+        sa_column=Column(UTCDateTime(), index=index, nullable=nullable),
+    )
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Feed(SQLModel, table=True):
+    """A feed polled by the scheduler."""
+
+    __tablename__ = "feed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2048, unique=True)
+    title: str | None = Field(default=None, max_length=512)
+    enabled: bool = True
+    interval_s: int = 300
+    etag: str | None = Field(default=None, max_length=512)
+    last_modified: str | None = Field(default=None, max_length=128)
+    last_fetched_at: datetime | None = _time()
+    last_status: str | None = Field(default=None, max_length=512)
+    error_count: int = 0
+    next_fetch_at: datetime | None = _time(index=True)
+    created_at: datetime = _created()
+
+
+class Item(SQLModel, table=True):
+    """A news item, stored once whatever feed carried it (`key` is its identity)."""
+
+    __tablename__ = "item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    feed_id: int | None = Field(default=None, foreign_key="feed.id", index=True)
+    key: str = Field(max_length=64, unique=True)
+    guid: str | None = Field(default=None, max_length=2048)
+    link: str | None = Field(default=None, max_length=2048)
+    title: str = Field(default="", sa_column=Column(Text, nullable=False))
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    source: str | None = Field(default=None, max_length=512)
+    published_at: datetime | None = _time()
+    fetched_at: datetime = _created()
+
+
+class Statement(SQLModel, table=True):
+    """One scored sentence of an item, tagged with the model version that scored it."""
+
+    __tablename__ = "statement"
+    __table_args__ = (
+        UniqueConstraint("item_id", "part", "position", "model_version"),
+        Index("ix_statement_scored_at_id", "scored_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    part: str = Field(max_length=16)  # "title" or "body"
+    position: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    start: int
+    end: int
+    threat: float
+    conditional: float
+    severity: int
+    escalation: float = Field(index=True)
+    extraction: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    model_version: str = Field(max_length=64)
+    scored_at: datetime = _created()
+
+
+class Delivery(SQLModel, table=True):
+    """An alert to one destination: the outbox row written with the statement that fired it."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (Index("ix_delivery_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    channel: str = Field(max_length=16)
+    target: str = Field(max_length=2048)
+    idempotency_key: str = Field(max_length=64, unique=True)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime | None = _time()
+    last_error: str | None = Field(default=None, max_length=1024)
+    created_at: datetime = _created()
+    sent_at: datetime | None = _time()
+
+
+class DeliveryAttempt(SQLModel, table=True):
+    """One try at sending a delivery, and how it went."""
+
+    __tablename__ = "delivery_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="delivery.id", index=True)
+    attempt: int
+    outcome: str = Field(max_length=16)
+    status_code: int | None = None
+    error: str | None = Field(default=None, max_length=1024)
+    duration_ms: float
+    started_at: datetime = _created()

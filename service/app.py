@@ -12,6 +12,7 @@ from service import problems
 from service.api import health, score, statements
 from service.config import Settings
 from service.jobs import build_scheduler
+from service.limits import BodyLimit
 from service.runtime import build_runtime
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     for router in (health.router, score.router, statements.router):
         app.include_router(router)
     return app

@@ -28,6 +28,8 @@ def serve(
     from service.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # One line per job run every few seconds drowns the lines that matter.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
 
 
@@ -50,6 +52,8 @@ def poll() -> None:
         results = poll_feeds(runtime)
     finally:
         runtime.close()
-    typer.echo(json.dumps([
-        {"feed_id": r.feed_id, "status": r.status, "new_items": r.new_items} for r in results
-    ]))
+    typer.echo(
+        json.dumps(
+            [{"feed_id": r.feed_id, "status": r.status, "new_items": r.new_items} for r in results]
+        )
+    )

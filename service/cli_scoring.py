@@ -20,7 +20,9 @@ ModelOpt = Annotated[
 ]
 
 
-def score(text: Annotated[str, typer.Argument(help="Text to score.")], model: ModelOpt = None) -> None:
+def score(
+    text: Annotated[str, typer.Argument(help="Text to score.")], model: ModelOpt = None
+) -> None:
     """Print one JSON object per sentence of TEXT."""
     from scoring import load_scorer
 
@@ -65,20 +67,25 @@ def _table(result: dict[str, Any]) -> str:
     rows.append(f"n={result['n']} held-out sentences ({result['split']['description']})")
     if "extraction" in result:
         ext = result["extraction"]
-        rows.append("extraction token F1: " + ", ".join(
-            f"{k}={ext[k]}" for k in ("condition", "action", "actor", "target")
-        ))
+        rows.append(
+            "extraction token F1: "
+            + ", ".join(f"{k}={ext[k]}" for k in ("condition", "action", "actor", "target"))
+        )
     return "\n".join(rows)
 
 
-def bench_scoring(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def bench_scoring(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Benchmark end-to-end scoring speed and model load time (one core)."""
     from bench.scoring import run_bench
 
     result = run_bench()
-    typer.echo(json.dumps(result, indent=2) if as_json else "\n".join(
-        f"{k}: {v}" for k, v in result.items()
-    ))
+    typer.echo(
+        json.dumps(result, indent=2)
+        if as_json
+        else "\n".join(f"{k}: {v}" for k, v in result.items())
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     fetch_timeout_s: float = Field(default=10.0, gt=0)
     max_feed_bytes: int = Field(default=10_000_000, gt=0)
 
+    max_request_bytes: int = Field(default=1_000_000, gt=0)
+
     alert_threshold: float = Field(
         default=0.7, ge=0, le=1, description="Conditional-threat probability that fires an alert."
     )

@@ -19,5 +19,5 @@ class FeedParseError(FeedError):
     """The body is not a feed."""
 
 
-class NotFound(RedlineError):
+class NotFoundError(RedlineError):
     """An id that names nothing."""

@@ -48,7 +48,7 @@ def due_feed_ids(engine: Engine, now: datetime) -> list[int]:
         query = (
             select(Feed.id)
             .where(col(Feed.enabled))
-            .where(or_(col(Feed.next_fetch_at).is_(None), Feed.next_fetch_at <= now))
+            .where(or_(col(Feed.next_fetch_at).is_(None), col(Feed.next_fetch_at) <= now))
             .order_by(col(Feed.next_fetch_at))
         )
         return [i for i in session.exec(query).all() if i is not None]

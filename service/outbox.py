@@ -116,7 +116,12 @@ def drain(
             row = session.exec(
                 select(Delivery)
                 .where(Delivery.status == "pending")
-                .where(or_(col(Delivery.next_attempt_at).is_(None), Delivery.next_attempt_at <= now))
+                .where(
+                    or_(
+                        col(Delivery.next_attempt_at).is_(None),
+                        col(Delivery.next_attempt_at) <= now,
+                    )
+                )
                 .where(col(Delivery.id).not_in(tried))
                 .order_by(col(Delivery.id))
                 .limit(1)

@@ -12,16 +12,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from scoring import ArtifactError
-from service.errors import NotFound, RedlineError
+from service.errors import NotFoundError, RedlineError
 
 MEDIA_TYPE = "application/problem+json"
 
-STATUS: dict[type[Exception], int] = {NotFound: 404, ArtifactError: 503}
+STATUS: dict[type[Exception], int] = {NotFoundError: 404, ArtifactError: 503}
 
 
-def problem(
-    status: int, detail: str, *, request: Request, **extra: Any
-) -> JSONResponse:
+def problem(status: int, detail: str, *, request: Request, **extra: Any) -> JSONResponse:
     """A problem-details response; `type` stays about:blank, so `title` is the status phrase."""
     body = {
         "type": "about:blank",

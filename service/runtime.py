@@ -1,4 +1,4 @@
-"""Everything a running Redline needs, built from Settings and nothing else (no import-time state)."""
+"""Everything a running Redline needs, built from Settings alone (no import-time state)."""
 
 from __future__ import annotations
 

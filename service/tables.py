@@ -10,7 +10,6 @@ from sqlmodel import Field, SQLModel
 
 from service.times import UTCDateTime, utcnow
 
-
 # Named constraints make migrations reviewable and reversible on every backend.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",

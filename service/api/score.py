@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from service.deps import RuntimeDep
-from service.schemas import ScoreRequest, ScoreResponse, ScoredStatement
+from service.schemas import ScoredStatement, ScoreRequest, ScoreResponse
 
 router = APIRouter(prefix="/v1/score", tags=["scores"])
 

@@ -24,9 +24,7 @@ FEED_XML = (FIXTURES / "feeds" / "world.xml").read_bytes()
 
 @pytest.fixture
 def runtime(database_url: str, tmp_path: Path, httpserver: HTTPServer) -> Iterator[Runtime]:
-    settings = make_settings(
-        database_url, tmp_path, webhook_urls=[httpserver.url_for("/hook")]
-    )
+    settings = make_settings(database_url, tmp_path, webhook_urls=[httpserver.url_for("/hook")])
     rt = build_runtime(settings)
     yield rt
     rt.close()
@@ -125,7 +123,7 @@ def test_a_broken_feed_is_recorded_and_the_other_feeds_still_work(
 
     results = {r.feed_id: r for r in poll_feeds(runtime)}
 
-    assert results[good.id].new_items == 2
+    assert good.id is not None and results[good.id].new_items == 2
     with Session(runtime.engine) as session:
         row = session.get(Feed, broken.id)
         assert row is not None and row.next_fetch_at is not None

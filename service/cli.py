@@ -19,6 +19,17 @@ app.add_typer(db_app, name="db")
 cli_scoring.register(app)
 
 
+def group(name: str) -> typer.Typer:
+    """A sub-command group already added to `app` (e.g. `bench`), for other areas to extend."""
+    for info in app.registered_groups:
+        if info.name == name and info.typer_instance is not None:
+            return info.typer_instance
+    raise LookupError(name)
+
+
+bench_app = group("bench")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -34,8 +45,8 @@ def serve(
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
-    """Apply migrations up to REVISION (head by default)."""
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "heads") -> None:
+    """Apply migrations up to REVISION (all heads by default)."""
     settings = Settings()
     upgrade(make_engine(settings.database_url), revision)
     typer.echo(json.dumps({"upgraded_to": revision}))

@@ -25,7 +25,7 @@ def env(database_url: str, tmp_path: Path) -> dict[str, str]:
 def test_db_upgrade_creates_the_schema(env: dict[str, str], database_url: str) -> None:
     result = CliRunner().invoke(app, ["db", "upgrade"], env=env)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"upgraded_to": "head"}
+    assert json.loads(result.output) == {"upgraded_to": "heads"}
     engine = make_engine(database_url)
     try:
         assert {"feed", "statement", "delivery"} <= set(inspect(engine).get_table_names())

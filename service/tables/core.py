@@ -1,4 +1,4 @@
-"""Database tables. Schema changes go through Alembic migrations in `migrations/`."""
+"""Core tables: feeds, items, scored statements and the delivery outbox."""
 
 from __future__ import annotations
 

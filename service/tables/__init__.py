@@ -1,0 +1,8 @@
+"""Database tables, one module per area; schema changes go through Alembic in `migrations/`.
+
+Importing this package registers every table on `SQLModel.metadata` (Alembic relies on it).
+"""
+
+from service.tables.core import Delivery, DeliveryAttempt, Feed, Item, Statement
+
+__all__ = ["Delivery", "DeliveryAttempt", "Feed", "Item", "Statement"]

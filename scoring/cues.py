@@ -1,11 +1,12 @@
 """Hand-made cue features: the words LABELS.md says decide threat, condition and severity.
 
-`CueFeatures` is a stateless scikit-learn transformer mapping sentences to a dense
-0/1 matrix, one column per cue in `CUES` plus a few conjunctions of them. The lexical
-n-gram features see the same words; the cues add what a linear model over n-grams cannot
-learn from few examples: that a condition marker *together with* a future modal or a
-threat verb makes a conditional threat, and that denial, reporting of the past or
-third-party analysis undo it.
+`CueFeatures` is a stateless scikit-learn transformer mapping sentences to a dense 0/1
+matrix, one column per cue in `CUES` plus conjunctions of cues (`PAIRS`). The n-gram
+features see the same words; the cues add what a linear model over n-grams cannot learn
+from few examples: that a condition marker *together with* a future modal or a threat
+verb makes a conditional threat, and that denial, reports of the past or third-party
+analysis undo it. A cue fires when one of its words is a token of the lower-cased
+sentence or one of its phrases occurs in it (set and substring tests: fast).
 """
 
 from __future__ import annotations
@@ -18,64 +19,105 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, TransformerMixin
 
-_I = re.IGNORECASE
-CUES: dict[str, re.Pattern[str]] = {
-    "cond": re.compile(
-        r"\b(if|unless|in the event|as long as|until|or else|otherwise|failing which|"
-        r"in case|the moment|as soon as|or face|once)\b|^\W*should\b|,\s*should\b",
-        _I,
+_WORD = re.compile(r"[a-z]+")
+
+
+def _w(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# cue name -> (single words, phrases)
+CUES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    "cond": (
+        _w("if unless until otherwise once whoever should"),
+        (
+            "in the event",
+            "as long as",
+            "or else",
+            "failing which",
+            "in case",
+            "the moment",
+            "as soon as",
+            "or face",
+        ),
     ),
-    "any_will": re.compile(r"\b(any|anyone|whoever|those who|every)\b.{0,80}\b(will|would)\b", _I),
-    "not_allow": re.compile(
-        r"\b(will|would)\s+not\s+(allow|tolerate|accept|permit|stand idly)|red lines?\b", _I
+    "any_will": (frozenset(), ("any ", "anyone", "those who", "every ")),
+    "not_allow": (
+        frozenset(),
+        (
+            "not allow",
+            "not tolerate",
+            "not accept",
+            "not permit",
+            "idly by",
+            "red line",
+            "n't allow",
+            "n't tolerate",
+            "act of war",
+            "declaration of war",
+        ),
     ),
-    "act_of_war": re.compile(r"\b(act of war|declaration of war|casus belli)\b", _I),
-    "threat_verb": re.compile(r"\b(threat\w*|warn\w*|vow\w*|pledg\w*|ultimatum)\b", _I),
-    "modal": re.compile(r"\b(will|would|shall|'ll|going to)\b|’ll\b", _I),
-    "hostile": re.compile(
-        r"\b(attack\w*|strik\w*|target\w*|retaliat\w*|destroy\w*|punish\w*|respon\w*|hit|"
-        r"bomb\w*|kill\w*|crush\w*|annihilat\w*|eliminat\w*|wip\w* out|war|fire|invad\w*|"
-        r"pay\w*|price|consequences|revenge|aveng\w*|burn\w*|blockad\w*|sanction\w*|"
-        r"expel\w*|cut\w* (off|ties)|boycott\w*|tariff\w*|legitimate|measures|options)\b",
-        _I,
+    "threat_verb": (
+        _w(
+            "threat threats threaten threatens threatened threatening warn warns warned "
+            "warning warnings vow vows vowed pledge pledged ultimatum"
+        ),
+        (),
     ),
-    "legit_target": re.compile(r"\blegitimate targets?\b|\ball options\b|\bheavy price\b", _I),
-    "first_person": re.compile(r"\b(we|our|us|i)\b", _I),
-    "quote": re.compile(r"[\"“”«»]|''|``"),
-    "denial": re.compile(
-        r"\b(no (plans?|intention)|not (plan|intend|seek|want)\w*|deni\w*|deny\w*|"
-        r"reject\w*|dismiss\w*|ruled out)\b",
-        _I,
+    "modal": (_w("will would shall ll going"), ()),
+    "hostile": (
+        _w(
+            "attack attacks attacked strike strikes target targets targeted retaliate "
+            "retaliation destroy punish punishment respond response hit bomb kill crush "
+            "annihilate eliminate war fire invade pay price consequences revenge avenge "
+            "burn blockade sanctions sanction expel boycott tariffs legitimate measures "
+            "options force"
+        ),
+        ("cut off", "cut ties", "wipe out"),
     ),
-    "past_report": re.compile(
-        r"\b(killed|wounded|attacked|launched|carried out|claimed responsibility|struck|"
-        r"fired|shelled|bombed|arrested|seized|clashed|died|injured)\b",
-        _I,
+    "legit_target": (frozenset(), ("legitimate target", "all options", "heavy price")),
+    "first_person": (_w("we our us i"), ()),
+    "quote": (frozenset(), ('"', "“", "”", "«", "''")),
+    "denial": (
+        _w("denied denies deny rejected rejects dismissed"),
+        ("no plan", "no intention", "not plan", "not intend", "not seek", "not want", "ruled out"),
     ),
-    "analysis": re.compile(
-        r"\b(risks?|could lead|fears?|feared|concerns?|analysts?|experts?|likely|"
-        r"possibility|may|might|escalation|spiral\w*|spill\w*)\b",
-        _I,
+    "past_report": (
+        _w(
+            "killed wounded attacked launched struck fired shelled bombed arrested seized "
+            "clashed died injured"
+        ),
+        ("carried out", "claimed responsibility"),
     ),
-    "report_verb": re.compile(r"\b(said|says|told|stated|added|according to|quoted)\b", _I),
-    "sev3": re.compile(
-        r"\b(war|nuclear|atomic|annihilat\w*|wip\w* (out|off)|catastroph\w*|"
-        r"obliterat\w*|raze|chemical weapons?|all-out|total destruction)\b",
-        _I,
+    "analysis": (
+        _w(
+            "risk risks fear fears feared concern concerns analyst analysts expert experts "
+            "likely possibility may might escalation spiral spill"
+        ),
+        ("could lead",),
     ),
-    "sev1": re.compile(
-        r"\b(sanction\w*|tariff\w*|expel\w*|expulsion|boycott\w*|sever\w*|ties|"
-        r"embargo\w*|diplomatic|ambassador|legal action|sue|lawsuit|suspend\w*|"
-        r"strike action|sit-in|protest\w*|ban\w*|visa\w*|trade|economic)\b",
-        _I,
+    "report_verb": (_w("said says told stated added quoted"), ("according to",)),
+    "sev3": (
+        _w("war nuclear atomic annihilate annihilation catastrophe obliterate raze obliteration"),
+        ("wipe out", "wipe off", "chemical weapon", "all-out", "total destruction"),
     ),
-    "sev2": re.compile(
-        r"\b(attack\w*|strik\w*|target\w*|military|force|missiles?|bases?|troops|"
-        r"kill\w*|bomb\w*|fire|drone\w*|armed|militar\w*|retaliat\w*)\b",
-        _I,
+    "sev1": (
+        _w(
+            "sanction sanctions tariff tariffs expel expulsion boycott sever ties embargo "
+            "diplomatic ambassador sue lawsuit suspend protest protests ban visa trade "
+            "economic"
+        ),
+        ("legal action", "sit-in", "strike action"),
+    ),
+    "sev2": (
+        _w(
+            "attack attacks strike strikes target targets military force missile missiles "
+            "base bases troops kill bomb fire drone drones armed retaliate retaliation"
+        ),
+        (),
     ),
 }
-_PAIRS = [
+PAIRS = (
     ("cond", "modal"),
     ("cond", "threat_verb"),
     ("cond", "hostile"),
@@ -85,20 +127,27 @@ _PAIRS = [
     ("cond", "analysis"),
     ("modal", "first_person"),
     ("threat_verb", "past_report"),
-]
+    ("any_will", "modal"),
+)
+_NAMES = list(CUES)
+_PHRASES = tuple(sorted({p for _, ps in CUES.values() for p in ps}))
+_SETS = [(ws, frozenset(ps)) for ws, ps in CUES.values()]
+_INDEX = {n: i for i, n in enumerate(_NAMES)}
+N_FEATURES = len(_NAMES) + len(PAIRS)
+
+
+def cue_row(text: str) -> list[float]:
+    """The cue vector of one sentence."""
+    lower = text.lower()
+    words = set(_WORD.findall(lower))
+    found = {p for p in _PHRASES if p in lower}
+    base = [1.0 if not (words.isdisjoint(ws) and found.isdisjoint(ps)) else 0.0 for ws, ps in _SETS]
+    return base + [base[_INDEX[a]] * base[_INDEX[b]] for a, b in PAIRS]
 
 
 def cue_matrix(texts: Sequence[str]) -> npt.NDArray[np.float64]:
-    """0/1 matrix: one column per cue, then one per conjunction in `_PAIRS`."""
-    names = list(CUES)
-    base = np.array(
-        [[1.0 if pat.search(t) else 0.0 for pat in CUES.values()] for t in texts]
-    ).reshape(len(texts), len(names))
-    idx = {n: i for i, n in enumerate(names)}
-    pairs = [base[:, idx[a]] * base[:, idx[b]] for a, b in _PAIRS]
-    return (
-        np.column_stack([base, *pairs]) if len(texts) else np.zeros((0, len(names) + len(_PAIRS)))
-    )
+    """0/1 matrix: one column per cue, then one per conjunction in `PAIRS`."""
+    return np.array([cue_row(t) for t in texts], dtype=np.float64).reshape(-1, N_FEATURES)
 
 
 class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]

@@ -1,6 +1,6 @@
 """The threat model: one shared sparse featurisation, three calibrated linear heads.
 
-Features: word 1-2-gram TF-IDF, char_wb 3-5-gram TF-IDF (capped vocabulary) and the
+Features: word 1-2-gram TF-IDF, char_wb 4-gram TF-IDF (capped vocabulary) and the
 hand-made cues of `scoring.cues`. Heads (class-balanced logistic regression):
 
 * threat: P(threat), all sentences;
@@ -19,7 +19,7 @@ trailing-underscore attributes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -52,27 +52,35 @@ class ThreatModel(BaseEstimator):  # type: ignore[misc]
         c_binary: float = 10.0,
         c_severity: float = 4.0,
         max_char_features: int = 60000,
+        char_range: tuple[int, int] | None = (4, 4),
+        word_range: tuple[int, int] = (1, 2),
         cue_weight: float = 1.0,
         folds: int = 5,
     ) -> None:
         self.c_binary = c_binary
         self.c_severity = c_severity
         self.max_char_features = max_char_features
+        self.char_range = char_range
+        self.word_range = word_range
         self.cue_weight = cue_weight
         self.folds = folds
 
     def _features(self) -> FeatureUnion:
-        word = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
-        char = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=(3, 5),
-            min_df=2,
-            sublinear_tf=True,
-            max_features=self.max_char_features,
-            dtype=np.float32,
+        word = TfidfVectorizer(
+            ngram_range=self.word_range, min_df=2, sublinear_tf=True, dtype=np.float32
         )
-        cues = CueFeatures(self.cue_weight)
-        return FeatureUnion([("word", word), ("char", char), ("cues", cues)])
+        parts: list[tuple[str, Any]] = [("word", word), ("cues", CueFeatures(self.cue_weight))]
+        if self.char_range is not None:
+            char = TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=self.char_range,
+                min_df=2,
+                sublinear_tf=True,
+                max_features=self.max_char_features,
+                dtype=np.float32,
+            )
+            parts.append(("char", char))
+        return FeatureUnion(parts)
 
     def fit(self, X: Sequence[str], y: npt.ArrayLike, groups: Sequence[str]) -> ThreatModel:  # noqa: N803
         """Learn from sentences `X`, labels `y` (n, 3: threat, conditional, severity)

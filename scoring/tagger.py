@@ -1,8 +1,8 @@
 """Learnt span tagger: which tokens of a threat sentence are its actor, target, condition
 and action.
 
-`SpanTagger` follows scikit-learn conventions. Each token gets hashed string features
-(the word, its neighbours, its shape, the clause cues around it and whether the rules of
+`SpanTagger` follows scikit-learn conventions. Each token gets string features
+(the word, its neighbours, its shape, the clause cues before it and whether the rules of
 `scoring.extract` put it in a span); one logistic regression per field says whether the
 token is inside that field. Decoding takes the contiguous run of tokens with the largest
 sum of (p - threshold): one span per field at most, as in LABELS.md.
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 
 from scoring.extract import Extraction, extract
@@ -58,49 +58,57 @@ def _rule_tags(toks: Tokens, ext: Extraction) -> list[str]:
 
 
 def token_features(text: str, toks: Tokens, conditional: bool) -> list[list[str]]:
-    """Hashed-feature strings of every token of `text`."""
+    """Feature strings of every token of `text`."""
     words = [text[s:e].lower() for s, e in toks]
+    shapes = [_shape(text[s:e]) for s, e in toks]
     rules = _rule_tags(toks, extract(text, conditional))
-    n = len(words)
+    ctx = ["<s>", "<s>", *words, "</s>", "</s>"]
+    n, flag = len(words), "cond" if conditional else "uncond"
     feats: list[list[str]] = []
-    state = {"COND": 0, "MODAL": 0, "SAY": 0, "WARN": 0, "PREP": 0}
+    state: list[str] = []
     for i, w in enumerate(words):
         cue = _CUE.get(w, "")
-        if w in ",;:" and state["COND"]:
-            state["COND"] = 0
-        prev = words[i - 1] if i else "<s>"
-        nxt = words[i + 1] if i + 1 < n else "</s>"
-        feats.append(
-            [
-                "w=" + w,
-                "p=" + prev,
-                "n=" + nxt,
-                "pp=" + (words[i - 2] if i > 1 else "<s>"),
-                "nn=" + (words[i + 2] if i + 2 < n else "</s>"),
-                "s=" + _shape(text[toks[i][0] : toks[i][1]]),
-                "pos=" + str(5 * i // max(n, 1)),
-                "cue=" + cue,
-                "pc=" + _CUE.get(prev, ""),
-                *(f"in_{k}" for k, v in state.items() if v),
-                *rules[i].split(),
-                "cond" if conditional else "uncond",
-            ]
-        )
-        if cue:
-            state[cue] = 1
+        if state and w in ",;:" and "in_COND" in state:
+            state.remove("in_COND")
+        prev = ctx[i + 1]
+        row = [
+            "w=" + w,
+            "p=" + prev,
+            "n=" + ctx[i + 3],
+            "pp=" + ctx[i],
+            "nn=" + ctx[i + 4],
+            "s=" + shapes[i],
+            "pos=" + str(5 * i // n),
+            "cue=" + cue,
+            "pc=" + _CUE.get(prev, ""),
+            flag,
+            *state,
+        ]
+        if rules[i]:
+            row.extend(rules[i].split())
+        feats.append(row)
+        if cue and "in_" + cue not in state:
+            state.append("in_" + cue)
     return feats
 
 
 class SpanTagger(BaseEstimator):  # type: ignore[misc]
-    """Four token classifiers (actor, target, condition, action) over hashed features."""
+    """Four token classifiers (actor, target, condition, action) over binary features."""
 
-    def __init__(self, n_features: int = 2**18, c: float = 1.0, threshold: float = 0.4) -> None:
-        self.n_features = n_features
+    def __init__(self, c: float = 1.0, threshold: float = 0.4) -> None:
         self.c = c
         self.threshold = threshold
 
-    def _hasher(self) -> FeatureHasher:
-        return FeatureHasher(n_features=self.n_features, input_type="string", alternate_sign=False)
+    def _matrix(self, rows: list[list[str]]) -> sparse.csr_matrix:
+        """Binary feature matrix over the vocabulary learnt in `fit` (unknowns dropped)."""
+        vocab = self.vocabulary_
+        indices: list[int] = []
+        indptr = [0]
+        for row in rows:
+            indices.extend(j for f in row if (j := vocab.get(f)) is not None)
+            indptr.append(len(indices))
+        data = np.ones(len(indices), dtype=np.float64)
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), len(vocab)))
 
     def fit(
         self,
@@ -116,9 +124,11 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
             rows.extend(token_features(text, toks, cond))
             for f in FIELDS:
                 y[f].extend(_inside(text, toks, spans.get(f)))
-        x = self._hasher().transform(rows)
+        self.vocabulary_ = {f: j for j, f in enumerate(sorted({f for r in rows for f in r}))}
+        x = self._matrix(rows)
         self.heads_ = {
-            f: LogisticRegression(C=self.c, solver="liblinear").fit(x, y[f]) for f in FIELDS
+            f: LogisticRegression(C=self.c, solver="liblinear", random_state=0).fit(x, y[f])
+            for f in FIELDS
         }
         return self
 
@@ -134,7 +144,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         ]
         if not rows:
             return [dict.fromkeys(FIELDS) for _ in texts]
-        x = self._hasher().transform(rows)
+        x = self._matrix(rows)
         probs = {f: h.predict_proba(x)[:, 1] for f, h in self.heads_.items()}
         out, pos = [], 0
         for text, tk, cond in zip(texts, toks, conditional, strict=True):

@@ -83,7 +83,7 @@ def find_actor(text: str) -> Span | None:
     if m is None or m.start() == 0:
         return None
     head = text[: m.start()]
-    cut = max(head.rfind(","), head.rfind('"'), head.rfind("”"), head.rfind("."))
+    cut = max(head.rfind(","), head.rfind("\""), head.rfind("”"), head.rfind("."))
     start = cut + 1 if cut >= 0 else 0
     return _span(text, start, m.start())
 

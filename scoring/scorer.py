@@ -49,7 +49,8 @@ class Scorer:
         esc = escalation(probs.threat, probs.conditional, probs.severity)
         offsets = spans or [(0, len(s)) for s in sentences]
         return [
-            self._statement(s, offsets[i], probs, float(esc[i]), i) for i, s in enumerate(sentences)
+            self._statement(s, offsets[i], probs, float(esc[i]), i)
+            for i, s in enumerate(sentences)
         ]
 
     def _statement(

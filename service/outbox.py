@@ -60,7 +60,7 @@ def enqueue(
                 channel=sub.channel,
                 idempotency_key=delivery_key(notification.notification_id, sub.id),
                 payload=notification.to_json(),
-                next_attempt_at=notification.created_at,
+                next_attempt_at=min(notification.created_at, utcnow()),
             )
         )
     session.add_all(rows)

@@ -213,9 +213,13 @@ class Courier:
     def _record(
         self, claimed: Sequence[Claimed], results: Sequence[AttemptResult], report: DrainReport
     ) -> None:
-        with Session(self.engine) as session:
+        with Session(self.engine) as session, session.no_autoflush:
+            ids = [job.id for job in claimed]
+            rows = {
+                r.id: r for r in session.exec(select(Delivery).where(col(Delivery.id).in_(ids)))
+            }
             for job, result in zip(claimed, results, strict=True):
-                row = session.get(Delivery, job.id)
+                row = rows.get(job.id)
                 if row is None or row.claim_token != job.token:
                     continue  # our lease lapsed and another worker took the row over
                 _apply(row, result, job.attempt_no)

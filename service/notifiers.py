@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import ssl
 
 import httpx
@@ -29,6 +30,8 @@ def smtp_config(settings: Settings) -> SmtpConfig:
 
 def build_notifiers(settings: Settings, client: httpx.Client) -> dict[str, Notifier]:
     """Webhook, Slack and e-mail; HTTP ones go through the outbound address guard."""
+    # httpx logs every request URL at INFO; Slack and webhook URLs can be credentials.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     guard = AddressGuard.from_strings(settings.outbound_allow)
     return {
         "webhook": WebhookNotifier(client, guard),

@@ -223,6 +223,8 @@ class Courier:
                 if row is None or row.claim_token != job.token:
                     continue  # our lease lapsed and another worker took the row over
                 _apply(row, result, job.attempt_no)
+                if result.status_code == 410 and row.subscription_id is not None:
+                    _disable(session, row.subscription_id)
                 session.add(row)
                 session.add(
                     DeliveryAttempt(
@@ -251,6 +253,15 @@ class Courier:
             if row.sent_at is not None:
                 latency = (row.sent_at - job.created_at).total_seconds()
                 self.metrics.latency.labels(job.channel).observe(latency)
+
+
+def _disable(session: Session, subscription_id: int) -> None:
+    """410 Gone: the receiver says the endpoint is no more, so stop sending to it."""
+    sub = session.get(Subscription, subscription_id)
+    if sub is not None and sub.enabled:
+        sub.enabled = False
+        session.add(sub)
+        logger.warning("subscription %d disabled: receiver answered 410 Gone", subscription_id)
 
 
 def _apply(row: Delivery, result: AttemptResult, attempt_no: int) -> None:

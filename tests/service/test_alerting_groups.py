@@ -143,3 +143,52 @@ def test_trigger_rule_fires_when_the_condition_is_observed(
     assert body["alerts"][0]["labels"]["report"] == str(report)
     with Session(runtime.engine) as session:
         assert session.exec(select(Delivery)).one().statement_id == threat
+
+
+def test_the_per_channel_rate_limit_holds_back_the_rest(
+    database_url: str, tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    settings = make_settings(database_url, tmp_path, delivery_rate_per_s={"webhook": 2})
+    runtime = build_runtime(settings)
+    try:
+        _rule(runtime, httpserver.url_for("/hook"), group_by=["statement"], group_wait_s=0)
+        for _ in range(5):
+            store(runtime.engine)
+        report = runtime.courier.drain()
+        assert (report.sent, len(httpserver.log)) == (2, 2)
+        with Session(runtime.engine) as session:
+            statuses = sorted(d.status for d in session.exec(select(Delivery)).all())
+        assert statuses == ["pending"] * 3 + ["sent"] * 2  # held back, not lost
+    finally:
+        runtime.close()
+
+
+def test_410_gone_disables_the_subscription_and_no_secret_reaches_the_logs(
+    runtime: Runtime, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    httpserver.expect_request("/hook/token-in-path").respond_with_data("gone", status=410)
+    _rule(
+        runtime,
+        httpserver.url_for("/hook/token-in-path"),
+        group_by=["statement"],
+        group_wait_s=0,
+        group_interval_s=0,
+    )
+    with Session(runtime.engine) as session:
+        sub = session.exec(select(Subscription)).one()
+        sub.secret = "whsec_c2VjcmV0LXNob3VsZC1uZXZlci1sZWFr"
+        session.add(sub)
+        session.commit()
+    store(runtime.engine)
+    runtime.courier.drain()
+    store(runtime.engine)
+    runtime.courier.drain()
+    assert len(httpserver.log) == 1
+    with Session(runtime.engine) as session:
+        assert session.exec(select(Subscription)).one().enabled is False
+        rows = session.exec(select(Delivery)).all()  # none queued for the disabled subscription
+        assert [(d.status, d.last_error) for d in rows] == [("dead", "HTTP 410")]
+    ours = " ".join(r.getMessage() for r in caplog.records if r.name != "werkzeug")  # receiver's
+    assert "disabled" in ours and "token-in-path" not in ours and "c2VjcmV0" not in ours

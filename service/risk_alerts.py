@@ -44,6 +44,22 @@ def _pure(rule: AlertRule) -> RiskRule:
     )
 
 
+def _labels(
+    rule: AlertRule, actor: str | None, target: str | None, country: str | None, score: float
+) -> dict[str, str]:
+    actor, target = (actor or "").casefold(), (target or "").casefold()
+    return {
+        "rule": rule.name,
+        "kind": rule.kind,
+        "actor": actor,
+        "target": target,
+        "dyad": f"{actor}->{target}",
+        "country": country or "",
+        # A near-certain escalation counts as critical, so it inhibits the severity-2 ones.
+        "severity": "3" if score >= 0.9 else "2",
+    }
+
+
 def _current(session: Session, rule: AlertRule, fp: str) -> Alert | None:
     return session.exec(
         select(Alert)
@@ -72,16 +88,7 @@ def evaluate_rule(
     step = step_risk(_pure(rule), state, score=score, trend=trend, now=now)
     risk = {"score": score, "trend": trend}
     if alert is None and step.state.phase is not Phase.INACTIVE:
-        dyad = f"{actor or ''}->{target or ''}".casefold()
-        labels = {
-            "rule": rule.name,
-            "kind": rule.kind,
-            "actor": (actor or "").casefold(),
-            "target": (target or "").casefold(),
-            "dyad": dyad,
-            "country": country or "",
-            "severity": "3" if score >= 0.9 else "2",
-        }
+        labels = _labels(rule, actor, target, country, score)
         alert = new_alert(
             rule,
             labels,

@@ -100,6 +100,17 @@ def _preview_rule(session: Session, request: PreviewRequest) -> AlertRule:
     return AlertRule(**values)
 
 
+def _example(statement: Statement, score_field: str, key: str) -> PreviewExample:
+    return PreviewExample(
+        statement_id=statement.id or 0,
+        text=statement.text,
+        score=getattr(statement, score_field),
+        severity=statement.severity,
+        scored_at=statement.scored_at,
+        group_key=key,
+    )
+
+
 def preview(session: Session, *, request: PreviewRequest) -> PreviewRead:
     """How many alerts (and groups) the rule would have raised on the stored statements."""
     rule = _preview_rule(session, request)
@@ -125,17 +136,7 @@ def preview(session: Session, *, request: PreviewRequest) -> PreviewRead:
         key = group_key(rule.id or 0, labels_of(rule, statement, item), rule.group_by)
         groups.add(key)
         if len(examples) < request.examples:
-            score = getattr(statement, rule.score_field)
-            examples.append(
-                PreviewExample(
-                    statement_id=statement.id or 0,
-                    text=statement.text,
-                    score=score,
-                    severity=statement.severity,
-                    scored_at=statement.scored_at,
-                    group_key=key,
-                )
-            )
+            examples.append(_example(statement, rule.score_field, key))
     return PreviewRead(
         rule=rule.name,
         since=since,

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -172,9 +172,16 @@ class Courier:
             self._pool.shutdown(wait=True)
 
     def drain(self, *, rounds: int = 100) -> DrainReport:
-        """Sends what is due, batch after batch, each delivery at most once per call."""
+        """Sends what is due, batch after batch, each delivery at most once per call.
+
+        Pipelined: the next batch is claimed, and the last one recorded, while a batch is on
+        the wire, so database round trips overlap with sending.
+        """
         report = DrainReport()
         tried: list[int] = []
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="courier")
+        in_flight: tuple[list[Claimed], list[Future[AttemptResult]]] | None = None
         for _ in range(rounds):
             now = utcnow()
             claimed = claim(
@@ -185,13 +192,15 @@ class Courier:
                 now=now,
                 exclude=tried,
             )
+            tried += [c.id for c in claimed]
+            futures = [self._pool.submit(self._send, c, now) for c in claimed]
+            if in_flight is not None:
+                self._record(in_flight[0], [f.result() for f in in_flight[1]], report)
+            in_flight = (claimed, futures) if claimed else None
             if not claimed:
                 break
-            tried += [c.id for c in claimed]
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="courier")
-            results = list(self._pool.map(self._send, claimed, [now] * len(claimed)))
-            self._record(claimed, results, report)
+        if in_flight is not None:
+            self._record(in_flight[0], [f.result() for f in in_flight[1]], report)
         return report
 
     def _send(self, job: Claimed, now: datetime) -> AttemptResult:

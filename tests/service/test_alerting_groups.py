@@ -117,7 +117,8 @@ def test_risk_rule_fires_after_for_and_resolves_below_hysteresis(
     assert notes == [None, None, "firing", None, "resolved"]
     assert source.asked[0]["actor"] == "Militia" and source.asked[0]["window"].days == 1
     runtime.courier.drain()
-    bodies = _bodies(httpserver)
+    # Sent concurrently, so arrival order is not promised; created_at orders them.
+    bodies = sorted(_bodies(httpserver), key=lambda b: b["created_at"])
     assert [b["status"] for b in bodies] == ["firing", "resolved"]
     assert bodies[0]["alerts"][0]["risk"] == {"score": 0.7, "trend": 0.1}
     assert bodies[1]["alerts"][0]["risk"]["score"] == 0.45

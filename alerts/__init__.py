@@ -1,23 +1,94 @@
-"""Alert rules, channels and delivery. Knows no HTTP server and no database."""
+"""Alert rules, grouping, channels and delivery. Knows no HTTP server and no database."""
 
-from alerts.channels import WebhookNotifier
-from alerts.delivery import AttemptResult, Backoff, Notifier, Outcome, attempt
-from alerts.errors import AlertError, DeliveryError
-from alerts.message import SCHEMA_VERSION, AlertMessage
-from alerts.rules import Reason, StatementRule, decide
+from alerts.channels import (
+    Destination,
+    EmailNotifier,
+    SlackNotifier,
+    SmtpConfig,
+    WebhookNotifier,
+    new_secret,
+    sign,
+    slack_blocks,
+)
+from alerts.delivery import AttemptResult, Backoff, Notifier, Outcome, RateLimits, attempt
+from alerts.errors import AlertError, DeliveryError, UnsafeTargetError
+from alerts.grouping import (
+    Flush,
+    FlushDecision,
+    GroupPolicy,
+    GroupState,
+    Matcher,
+    Silence,
+    decide_flush,
+    group_key,
+    inhibited,
+    silenced_by,
+)
+from alerts.message import SCHEMA_VERSION, AlertEvent, Notification
+from alerts.rules import (
+    SCORE_FIELDS,
+    Decision,
+    Facts,
+    Filters,
+    Kind,
+    Phase,
+    Reason,
+    RiskRule,
+    RiskState,
+    RiskStep,
+    StatementRule,
+    TriggerRule,
+    decide,
+    decide_trigger,
+    step_risk,
+)
+from alerts.safety import AddressGuard
 
 __all__ = [
     "SCHEMA_VERSION",
+    "SCORE_FIELDS",
+    "AddressGuard",
     "AlertError",
-    "AlertMessage",
+    "AlertEvent",
     "AttemptResult",
     "Backoff",
+    "Decision",
     "DeliveryError",
+    "Destination",
+    "EmailNotifier",
+    "Facts",
+    "Filters",
+    "Flush",
+    "FlushDecision",
+    "GroupPolicy",
+    "GroupState",
+    "Kind",
+    "Matcher",
+    "Notification",
     "Notifier",
     "Outcome",
+    "Phase",
+    "RateLimits",
     "Reason",
+    "RiskRule",
+    "RiskState",
+    "RiskStep",
+    "Silence",
+    "SlackNotifier",
+    "SmtpConfig",
     "StatementRule",
+    "TriggerRule",
+    "UnsafeTargetError",
     "WebhookNotifier",
     "attempt",
     "decide",
+    "decide_flush",
+    "decide_trigger",
+    "group_key",
+    "inhibited",
+    "new_secret",
+    "sign",
+    "silenced_by",
+    "slack_blocks",
+    "step_risk",
 ]

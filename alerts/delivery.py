@@ -1,27 +1,36 @@
-"""One delivery attempt and the schedule of the next: no database, the caller stores outcomes."""
+"""One delivery attempt, the schedule of the next, and per-channel rate limits.
+
+No database here: the caller stores outcomes.
+"""
 
 from __future__ import annotations
 
 import logging
 import random
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from limits import RateLimitItemPerSecond
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from alerts.channels.http import Destination
 from alerts.errors import DeliveryError
-from alerts.message import AlertMessage
+from alerts.message import Notification
 
 logger = logging.getLogger(__name__)
 
 
 class Notifier(Protocol):
-    """A channel: sends one message to one target or raises DeliveryError."""
+    """A channel: sends one notification to one destination or raises DeliveryError."""
 
     channel: str
 
-    def send(self, target: str, message: AlertMessage, *, idempotency_key: str) -> None: ...
+    def send(self, to: Destination, message: Notification, *, idempotency_key: str) -> None: ...
 
 
 class Outcome(StrEnum):
@@ -32,7 +41,7 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Backoff:
-    """Exponential backoff with full jitter, capped."""
+    """Exponential backoff with jitter (between half and all of the ceiling), capped."""
 
     base_s: float = 2.0
     cap_s: float = 600.0
@@ -54,8 +63,8 @@ class AttemptResult:
 
 def attempt(
     notifier: Notifier,
-    target: str,
-    message: AlertMessage,
+    to: Destination,
+    message: Notification,
     *,
     idempotency_key: str,
     attempt_no: int,
@@ -66,7 +75,7 @@ def attempt(
     """Try once; say whether it was sent, should be retried (and when), or failed for good."""
     started = time.perf_counter()
     try:
-        notifier.send(target, message, idempotency_key=idempotency_key)
+        notifier.send(to, message, idempotency_key=idempotency_key)
     except DeliveryError as exc:
         elapsed = (time.perf_counter() - started) * 1000
         if exc.retryable and attempt_no < max_attempts:
@@ -79,10 +88,23 @@ def attempt(
     else:
         result = AttemptResult(Outcome.SENT, (time.perf_counter() - started) * 1000)
     logger.info(
-        "delivery alert=%s channel=%s attempt=%d outcome=%s",
-        message.alert_id,
+        "delivery key=%s channel=%s attempt=%d outcome=%s",
+        idempotency_key,
         notifier.channel,
         attempt_no,
         result.outcome,
     )
     return result
+
+
+class RateLimits:
+    """At most `per_second[channel]` sends per second per channel (moving window)."""
+
+    def __init__(self, per_second: Mapping[str, int]) -> None:
+        self._items = {c: RateLimitItemPerSecond(n) for c, n in per_second.items() if n > 0}
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def take(self, channel: str) -> bool:
+        """Spends one send of `channel`'s budget; False when the budget is used up."""
+        item = self._items.get(channel)
+        return item is None or self._limiter.hit(item, channel)

@@ -27,3 +27,10 @@ class DeliveryError(AlertError):
         self.retryable = retryable
         self.status_code = status_code
         self.retry_after_s = retry_after_s
+
+
+class UnsafeTargetError(DeliveryError):
+    """The target is an address Redline refuses to reach (private, loopback, link-local)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, retryable=False)

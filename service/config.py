@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AnyHttpUrl, Field, model_validator
+from pydantic import AnyHttpUrl, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SmtpSettings(BaseModel):
+    """The SMTP server e-mail alerts go through (`REDLINE_SMTP__HOST` and so on)."""
+
+    host: str = "localhost"
+    port: int = 25
+    sender: str = "redline@localhost"
+    starttls: bool = False
+    username: str | None = None
+    password: SecretStr | None = None
+    ca_file: Path | None = Field(default=None, description="Extra CA bundle for STARTTLS.")
+    timeout_s: float = Field(default=10.0, gt=0)
 
 
 class Settings(BaseSettings):
@@ -46,6 +59,26 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = Field(default=8, ge=1)
     delivery_backoff_s: float = Field(default=2.0, gt=0)
     delivery_backoff_max_s: float = Field(default=600.0, gt=0)
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Signing secret of the webhook_urls subscriptions."
+    )
+    delivery_batch: int = Field(default=64, ge=1, description="Deliveries claimed per round.")
+    delivery_concurrency: int = Field(default=16, ge=1, description="Sends in flight at once.")
+    delivery_lease_s: float = Field(
+        default=60.0, gt=0, description="How long a claimed delivery is held before reclaim."
+    )
+    delivery_rate_per_s: dict[str, int] = Field(
+        default_factory=lambda: {"webhook": 1000, "slack": 1, "email": 10},
+        description="Sends per second per channel.",
+    )
+    alert_ttl_s: float = Field(
+        default=3600.0, gt=0, description="How long a statement alert stays open (inhibition)."
+    )
+    outbound_allow: list[str] = Field(
+        default_factory=list,
+        description="Networks webhooks may reach although private/loopback, e.g. 127.0.0.0/8.",
+    )
+    smtp: SmtpSettings = SmtpSettings()
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

@@ -21,3 +21,11 @@ class FeedParseError(FeedError):
 
 class NotFoundError(RedlineError):
     """An id that names nothing."""
+
+
+class ConflictError(RedlineError):
+    """The request clashes with the current state (a duplicate name, a delivery not dead)."""
+
+
+class InvalidInputError(RedlineError):
+    """Well-formed input the service refuses (an unsafe address, an impossible rule)."""

@@ -10,9 +10,9 @@ from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
 from scoring import Scorer
+from service.alerting import AlertPolicy
 from service.errors import FeedError
 from service.fetch import FeedFetcher
-from service.outbox import AlertPolicy
 from service.parse import parse_feed
 from service.pipeline import record_items
 from service.tables import Feed

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from service.alert_groups import flush_due_groups
 from service.ingest import PollResult, poll_due_feeds
-from service.outbox import DrainReport, drain
+from service.outbox import DrainReport
 from service.runtime import Runtime
 from service.times import utcnow
 
@@ -25,13 +26,9 @@ def poll_feeds(runtime: Runtime) -> list[PollResult]:
 
 
 def deliver_alerts(runtime: Runtime) -> DrainReport:
-    """Sends the due deliveries in the outbox."""
-    return drain(
-        runtime.engine,
-        runtime.notifiers,
-        max_attempts=runtime.settings.delivery_max_attempts,
-        backoff=runtime.backoff,
-    )
+    """Writes the notifications of groups now due, then sends the due deliveries."""
+    flush_due_groups(runtime.engine)
+    return runtime.courier.drain()
 
 
 def build_scheduler(runtime: Runtime, *, first_run: datetime | None = None) -> BackgroundScheduler:

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from alerts import Reason, decide
 from scoring import Scorer, StatementScore
-from service.outbox import AlertPolicy, enqueue
+from service.alerting import AlertPolicy, on_statement_stored
 from service.parse import ItemDraft
 from service.tables import Item, Statement
 
@@ -94,7 +93,4 @@ def record_items(
 
 def _store_statement(session: Session, item: Item, row: Statement, policy: AlertPolicy) -> None:
     session.add(row)
-    reason = decide(policy.rule, row.conditional)
-    if reason is Reason.ABOVE_THRESHOLD:
-        session.flush()
-        enqueue(session, statement=row, item=item, policy=policy, reason=reason)
+    on_statement_stored(session, statement=row, item=item, policy=policy)

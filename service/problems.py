@@ -12,11 +12,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from scoring import ArtifactError
-from service.errors import NotFoundError, RedlineError
+from service.errors import ConflictError, InvalidInputError, NotFoundError, RedlineError
 
 MEDIA_TYPE = "application/problem+json"
 
-STATUS: dict[type[Exception], int] = {NotFoundError: 404, ArtifactError: 503}
+STATUS: dict[type[Exception], int] = {
+    NotFoundError: 404,
+    ArtifactError: 503,
+    ConflictError: 409,
+    InvalidInputError: 422,
+}
 
 
 def problem(status: int, detail: str, *, request: Request, **extra: Any) -> JSONResponse:

@@ -8,13 +8,17 @@ from pathlib import Path
 import httpx
 from sqlalchemy import Engine
 
-from alerts import Backoff, Notifier, StatementRule, WebhookNotifier
+from alerts import Backoff, Notifier, RateLimits
 from scoring import Scorer, load_scorer
+from service.alerting import AlertPolicy
 from service.config import Settings
 from service.db import make_engine, upgrade
 from service.fetch import USER_AGENT, FeedFetcher
 from service.ingest import register_feed
-from service.outbox import AlertPolicy
+from service.metrics import AlertMetrics
+from service.notifiers import build_notifiers
+from service.outbox import Courier
+from service.rule_admin import bootstrap
 
 SAMPLE_DIR = Path(__file__).parent / "sample"
 SAMPLE_FEED = SAMPLE_DIR / "sample_feed.xml"
@@ -32,11 +36,31 @@ class Runtime:
     policy: AlertPolicy
     backoff: Backoff
     clients: list[httpx.Client]
+    courier: Courier
+    metrics: AlertMetrics
 
     def close(self) -> None:
+        self.courier.close()
         for client in self.clients:
             client.close()
         self.engine.dispose()
+
+
+def build_courier(
+    settings: Settings, engine: Engine, notifiers: dict[str, Notifier], metrics: AlertMetrics
+) -> Courier:
+    """The outbox worker, sized and paced by the delivery settings."""
+    return Courier(
+        engine=engine,
+        notifiers=notifiers,
+        backoff=Backoff(settings.delivery_backoff_s, settings.delivery_backoff_max_s),
+        max_attempts=settings.delivery_max_attempts,
+        limits=RateLimits(settings.delivery_rate_per_s),
+        metrics=metrics,
+        batch=settings.delivery_batch,
+        concurrency=settings.delivery_concurrency,
+        lease_s=settings.delivery_lease_s,
+    )
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -50,8 +74,14 @@ def build_runtime(settings: Settings) -> Runtime:
         headers={"User-Agent": USER_AGENT},
     )
     alert_client = httpx.Client(
-        timeout=settings.delivery_timeout_s, headers={"User-Agent": USER_AGENT}
+        timeout=settings.delivery_timeout_s,
+        headers={"User-Agent": USER_AGENT},
+        limits=httpx.Limits(max_connections=settings.delivery_concurrency * 2),
     )
+    bootstrap(engine, settings)
+    notifiers = build_notifiers(settings, alert_client)
+    metrics = AlertMetrics(engine)
+    backoff = Backoff(settings.delivery_backoff_s, settings.delivery_backoff_max_s)
     if settings.sample_feed:
         register_feed(engine, SAMPLE_FEED.resolve().as_uri(), interval_s=settings.poll_interval_s)
     return Runtime(
@@ -63,11 +93,10 @@ def build_runtime(settings: Settings) -> Runtime:
             max_bytes=settings.max_feed_bytes,
             file_dirs=[SAMPLE_DIR, *settings.file_feed_dirs],
         ),
-        notifiers={"webhook": WebhookNotifier(alert_client)},
-        policy=AlertPolicy(
-            rule=StatementRule(name="conditional-threat", threshold=settings.alert_threshold),
-            targets={"webhook": [str(u) for u in settings.webhook_urls]},
-        ),
-        backoff=Backoff(settings.delivery_backoff_s, settings.delivery_backoff_max_s),
+        notifiers=notifiers,
+        policy=AlertPolicy(metrics=metrics, alert_ttl_s=settings.alert_ttl_s),
+        backoff=backoff,
         clients=[fetch_client, alert_client],
+        courier=build_courier(settings, engine, notifiers, metrics),
+        metrics=metrics,
     )

@@ -1,59 +1,54 @@
-"""Webhook channel: a JSON POST to the subscriber's URL."""
+"""Webhook channel: the notification JSON, signed per the Standard Webhooks specification."""
 
 from __future__ import annotations
 
-import email.utils
+import base64
+import json
+import secrets
 from datetime import UTC, datetime
 
 import httpx
+from standardwebhooks.webhooks import Webhook
 
-from alerts.errors import DeliveryError
-from alerts.message import AlertMessage
-
-# 408 and 429 are the receiver asking us to come back later; other 4xx mean the request itself is
-# wrong and sending it again cannot help.
-_RETRYABLE_4XX = {408, 425, 429}
+from alerts.channels.http import Destination, post
+from alerts.message import Notification
+from alerts.safety import AddressGuard
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+def new_secret() -> str:
+    """A fresh signing secret in the Standard Webhooks form (`whsec_` + base64 of 32 bytes)."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def sign(secret: str, msg_id: str, at: datetime, body: bytes) -> dict[str, str]:
+    """The three Standard Webhooks headers for `body` sent as message `msg_id` at `at`."""
+    signature = Webhook(secret).sign(msg_id=msg_id, timestamp=at, data=body.decode())
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": signature,
+    }
 
 
 class WebhookNotifier:
-    """POSTs the alert as JSON; `webhook-id` carries the idempotency key for receivers to dedup."""
+    """POSTs the notification; `webhook-id` is the same on every retry so receivers dedup."""
 
     channel = "webhook"
 
-    def __init__(self, client: httpx.Client) -> None:
+    def __init__(self, client: httpx.Client, guard: AddressGuard) -> None:
         self._client = client
+        self._guard = guard
 
-    def send(self, target: str, message: AlertMessage, *, idempotency_key: str) -> None:
-        headers = {
-            "webhook-id": idempotency_key,
-            "webhook-timestamp": str(int(message.fired_at.timestamp())),
-        }
-        try:
-            response = self._client.post(target, json=message.to_json(), headers=headers)
-        except httpx.TimeoutException as exc:
-            raise DeliveryError(f"timeout: {type(exc).__name__}", retryable=True) from exc
-        except httpx.TransportError as exc:
-            raise DeliveryError(f"transport error: {type(exc).__name__}", retryable=True) from exc
-        if response.is_success:
-            return
-        code = response.status_code
-        retryable = code >= 500 or code in _RETRYABLE_4XX
-        raise DeliveryError(
-            f"HTTP {code}",
-            retryable=retryable,
-            status_code=code,
-            retry_after_s=_retry_after(response),
-        )
+    def send(self, to: Destination, message: Notification, *, idempotency_key: str) -> None:
+        body = json.dumps(message.to_json(), separators=(",", ":")).encode()
+        # The timestamp is the attempt's, as the spec asks: receivers reject stale ones.
+        now = datetime.now(UTC)
+        headers = {"content-type": "application/json"}
+        if to.secret:
+            headers |= sign(to.secret, idempotency_key, now, body)
+        else:
+            headers |= {
+                "webhook-id": idempotency_key,
+                "webhook-timestamp": str(int(now.timestamp())),
+            }
+        post(self._client, self._guard, to.address, body, headers)

@@ -3,6 +3,26 @@
 Importing this package registers every table on `SQLModel.metadata` (Alembic relies on it).
 """
 
+from service.tables.alerting import (
+    Alert,
+    AlertGroup,
+    AlertRule,
+    Silence,
+    Subscription,
+    SubscriptionRule,
+)
 from service.tables.core import Delivery, DeliveryAttempt, Feed, Item, Statement
 
-__all__ = ["Delivery", "DeliveryAttempt", "Feed", "Item", "Statement"]
+__all__ = [
+    "Alert",
+    "AlertGroup",
+    "AlertRule",
+    "Delivery",
+    "DeliveryAttempt",
+    "Feed",
+    "Item",
+    "Silence",
+    "Statement",
+    "Subscription",
+    "SubscriptionRule",
+]

@@ -92,20 +92,26 @@ class Statement(SQLModel, table=True):
 
 
 class Delivery(SQLModel, table=True):
-    """An alert to one destination: the outbox row written with the statement that fired it."""
+    """A notification to one subscription: the outbox row written with the evaluation that fired it.
+
+    `status` is pending, sending (claimed until `claimed_until` by `claim_token`), sent or dead.
+    """
 
     __tablename__ = "delivery"
     __table_args__ = (Index("ix_delivery_due", "status", "next_attempt_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    statement_id: int = Field(foreign_key="statement.id", index=True)
+    statement_id: int | None = Field(default=None, foreign_key="statement.id", index=True)
+    subscription_id: int | None = Field(default=None, index=True)
+    rule_id: int | None = None
     channel: str = Field(max_length=16)
-    target: str = Field(max_length=2048)
     idempotency_key: str = Field(max_length=64, unique=True)
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(default="pending", max_length=16)
     attempts: int = 0
     next_attempt_at: datetime | None = _time()
+    claim_token: str | None = Field(default=None, max_length=32)
+    claimed_until: datetime | None = _time()
     last_error: str | None = Field(default=None, max_length=1024)
     created_at: datetime = _created()
     sent_at: datetime | None = _time()

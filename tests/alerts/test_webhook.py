@@ -1,4 +1,4 @@
-"""The webhook channel and delivery attempts against a real receiver on loopback."""
+"""The webhook channel, signatures and delivery attempts against a real receiver on loopback."""
 
 from __future__ import annotations
 
@@ -6,45 +6,53 @@ import json
 import random
 import socket
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from alerts import AlertMessage, Backoff, DeliveryError, Outcome, WebhookNotifier, attempt
-
-NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-MESSAGE = AlertMessage(
-    alert_id="a1",
-    rule="conditional-threat",
-    reason="above_threshold",
-    fired_at=NOW,
-    statement_id=7,
-    statement="Own words: the group said the port would be struck if the blockade went on.",
-    scores={"threat": 0.9, "conditional": 0.8, "severity": 2, "escalation": 0.6},
-    model_version="m1",
-    item_title="Test item",
-    item_link="http://127.0.0.1/item",
-    item_source="Test Wire",
+from alerts import (
+    AddressGuard,
+    Backoff,
+    DeliveryError,
+    Destination,
+    Notification,
+    Outcome,
+    UnsafeTargetError,
+    WebhookNotifier,
+    attempt,
+    new_secret,
 )
+from tests.alerts.helpers import NOW, notification
+
+LOOPBACK = AddressGuard.from_strings(["127.0.0.0/8", "::1/128"])
 
 
 @pytest.fixture
 def notifier() -> Iterator[WebhookNotifier]:
     with httpx.Client(timeout=1) as client:
-        yield WebhookNotifier(client)
+        yield WebhookNotifier(client, LOOPBACK)
 
 
-def test_posts_the_versioned_json_with_its_id(
+def test_posts_the_versioned_json_signed_so_a_receiver_can_verify(
     notifier: WebhookNotifier, httpserver: HTTPServer
 ) -> None:
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
-    notifier.send(httpserver.url_for("/hook"), MESSAGE, idempotency_key="rl_1")
+    secret = new_secret()
+    message = notification()
+    notifier.send(Destination(httpserver.url_for("/hook"), secret), message, idempotency_key="k1")
     ((request, _),) = httpserver.log
-    assert json.loads(request.get_data()) == MESSAGE.to_json()
-    assert request.headers["webhook-id"] == "rl_1"
-    assert request.headers["webhook-timestamp"] == str(int(NOW.timestamp()))
+    headers = dict(request.headers)
+    body = Webhook(secret).verify(request.get_data(), headers)
+    assert body == message.to_json() and body["schema"] == "redline.notification/v1"
+    assert Notification.from_json(body) == message
+    assert request.headers["webhook-id"] == "k1"
+    assert request.headers["webhook-signature"].startswith("v1,")
+    with pytest.raises(WebhookVerificationError):
+        Webhook(new_secret()).verify(request.get_data(), headers)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(secret).verify(request.get_data() + b" ", headers)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +63,7 @@ def test_status_codes_decide_retry(
 ) -> None:
     httpserver.expect_request("/hook").respond_with_data("no", status=status)
     with pytest.raises(DeliveryError) as caught:
-        notifier.send(httpserver.url_for("/hook"), MESSAGE, idempotency_key="k")
+        notifier.send(Destination(httpserver.url_for("/hook")), notification(), idempotency_key="k")
     assert caught.value.retryable is retryable and caught.value.status_code == status
 
 
@@ -65,8 +73,8 @@ def test_retry_after_is_honoured(notifier: WebhookNotifier, httpserver: HTTPServ
     )
     result = attempt(
         notifier,
-        httpserver.url_for("/hook"),
-        MESSAGE,
+        Destination(httpserver.url_for("/hook")),
+        notification(),
         idempotency_key="k",
         attempt_no=1,
         max_attempts=5,
@@ -80,12 +88,41 @@ def test_retry_after_is_honoured(notifier: WebhookNotifier, httpserver: HTTPServ
 def test_a_closed_port_is_retryable_until_attempts_run_out(notifier: WebhookNotifier) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{sock.getsockname()[1]}/hook"  # bound, never listening
+        to = Destination(f"http://127.0.0.1:{sock.getsockname()[1]}/hook")  # never listening
         common = {"idempotency_key": "k", "backoff": Backoff(1, 10), "now": NOW}
-        first = attempt(notifier, url, MESSAGE, attempt_no=1, max_attempts=2, **common)  # type: ignore[arg-type]
-        last = attempt(notifier, url, MESSAGE, attempt_no=2, max_attempts=2, **common)  # type: ignore[arg-type]
+        first = attempt(notifier, to, notification(), attempt_no=1, max_attempts=2, **common)  # type: ignore[arg-type]
+        last = attempt(notifier, to, notification(), attempt_no=2, max_attempts=2, **common)  # type: ignore[arg-type]
     assert first.outcome is Outcome.RETRY and "transport error" in (first.error or "")
     assert last.outcome is Outcome.FAILED
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x",
+        "http://localhost:9/x",
+        "http://169.254.169.254/latest",
+        "http://10.1.2.3/x",
+        "http://[::1]:9/x",
+        "ftp://127.0.0.1/x",
+    ],
+)
+def test_private_loopback_and_link_local_targets_are_refused_at_send_time(url: str) -> None:
+    with httpx.Client(timeout=1) as client:
+        strict = WebhookNotifier(client, AddressGuard())
+        with pytest.raises(UnsafeTargetError):
+            strict.send(Destination(url), notification(), idempotency_key="k")
+
+
+def test_the_connection_goes_to_the_checked_address_with_the_name_kept(
+    notifier: WebhookNotifier, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    url = f"http://localhost:{httpserver.port}/hook"
+    notifier.send(Destination(url), notification(), idempotency_key="k")
+    ((request, _),) = httpserver.log
+    assert request.headers["Host"] == f"localhost:{httpserver.port}"
+    assert json.loads(request.get_data())["notification_id"] == "n1"
 
 
 def test_backoff_grows_with_jitter_and_is_capped() -> None:

@@ -18,6 +18,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settin
         "alert_threshold": 0.5,
         "delivery_backoff_s": 0.01,
         "delivery_backoff_max_s": 0.05,
+        "outbound_allow": ["127.0.0.0/8", "::1/128"],
     }
     values.update(overrides)
     return Settings(**values)

@@ -67,16 +67,19 @@ def test_one_poll_stores_scored_statements_and_posts_the_alert(
 
     (hook,) = _hooks(httpserver)
     body = json.loads(hook.get_data())
-    assert body["schema"] == "redline.alert/v1"
-    assert body["statement"]["text"] == threat.text
-    assert body["statement"]["scores"]["conditional"] == pytest.approx(threat.conditional)
-    assert body["statement"]["model_version"] == runtime.scorer.version
-    assert body["item"] == {
+    assert body["schema"] == "redline.notification/v1"
+    assert body["rule"]["name"] == "conditional-threat" and body["status"] == "firing"
+    (alert,) = body["alerts"]
+    assert alert["statement"]["text"] == threat.text
+    assert alert["statement"]["scores"]["conditional"] == pytest.approx(threat.conditional)
+    assert alert["statement"]["model_version"] == runtime.scorer.version
+    assert alert["item"] == {
         "title": "Militia warns of strikes on foreign bases",
         "link": "http://127.0.0.1/news/1",
         "source": "Test Wire",
     }
     assert hook.headers["webhook-id"] == delivery.idempotency_key
+    assert hook.headers["webhook-signature"].startswith("v1,")
     assert hook.headers["Content-Type"] == "application/json"
 
 
@@ -179,7 +182,7 @@ def test_a_receiver_that_rejects_the_alert_is_not_retried(
     with Session(runtime.engine) as session:
         delivery = session.exec(select(Delivery)).one()
         assert (delivery.status, delivery.attempts, delivery.last_error) == (
-            "failed",
+            "dead",
             1,
             "HTTP 404",
         )

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from service import problems
-from service.api import health, score, statements
+from service.api import feeds, health, items, score, statements
 from service.config import Settings
 from service.jobs import build_scheduler
 from service.limits import BodyLimit
@@ -46,5 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     for router in (health.router, score.router, statements.router):
+        app.include_router(router)
+    for router in (feeds.router, items.router, items.admin_router):  # ingestion
         app.include_router(router)
     return app

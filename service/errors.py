@@ -14,6 +14,10 @@ class FeedError(RedlineError):
 class FeedFetchError(FeedError):
     """The feed's server failed, timed out, or sent too much."""
 
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
 
 class FeedParseError(FeedError):
     """The body is not a feed."""
@@ -21,3 +25,7 @@ class FeedParseError(FeedError):
 
 class NotFoundError(RedlineError):
     """An id that names nothing."""
+
+
+class ConflictError(RedlineError):
+    """The change clashes with what is stored (e.g. a feed URL that is already registered)."""

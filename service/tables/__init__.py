@@ -4,5 +4,6 @@ Importing this package registers every table on `SQLModel.metadata` (Alembic rel
 """
 
 from service.tables.core import Delivery, DeliveryAttempt, Feed, Item, Statement
+from service.tables.ingest import ItemFeed
 
-__all__ = ["Delivery", "DeliveryAttempt", "Feed", "Item", "Statement"]
+__all__ = ["Delivery", "DeliveryAttempt", "Feed", "Item", "ItemFeed", "Statement"]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, delete, insert, update
 from sqlmodel import Session, col, select
 
 from alerts import Reason, decide
@@ -42,21 +43,22 @@ def _extraction(score: StatementScore) -> dict[str, object]:
     } | {"severity_probs": list(score.severity_probs)}
 
 
-def _statement(item_id: int, part: str, position: int, score: StatementScore) -> Statement:
-    return Statement(
-        item_id=item_id,
-        part=part,
-        position=position,
-        text=score.text,
-        start=score.start,
-        end=score.end,
-        threat=score.threat,
-        conditional=score.conditional,
-        severity=score.severity,
-        escalation=score.escalation,
-        extraction=_extraction(score),
-        model_version=score.model_version,
-    )
+def _statement(item_id: int, part: str, position: int, score: StatementScore) -> dict[str, Any]:
+    """A statement row as plain values (cheaper than a model instance for bulk inserts)."""
+    return {
+        "item_id": item_id,
+        "part": part,
+        "position": position,
+        "text": score.text,
+        "start": score.start,
+        "end": score.end,
+        "threat": score.threat,
+        "conditional": score.conditional,
+        "severity": score.severity,
+        "escalation": score.escalation,
+        "extraction": _extraction(score),
+        "model_version": score.model_version,
+    }
 
 
 def claim_pending(session: Session, limit: int) -> list[int]:
@@ -120,6 +122,7 @@ def score_items(
     """Stores the statements of `items` (replacing this model's earlier ones); no commit."""
     offsets = _clear_previous(session, [i.id for i in items if i.id is not None], scorer.version)
     now = utcnow()
+    quiet: list[dict[str, Any]] = []
     for item, result in zip(items, _scores(scorer, items), strict=True):
         assert item.id is not None
         if isinstance(result, Exception):
@@ -128,19 +131,31 @@ def score_items(
             logger.warning("item %d quarantined: %s", item.id, type(result).__name__)
             report.quarantined += 1
         else:
-            _store_scores(session, item, result, offsets.get(item.id, 0), policy)
+            rows = _rows(item.id, result, offsets.get(item.id, 0), now)
+            for row in rows:
+                if _fires(policy, row["conditional"]):
+                    _store_statement(session, item, Statement(**row), policy)
+                else:
+                    quiet.append(row)
             item.status, item.score_error, item.scored_at = "scored", None, now
             report.scored += 1
         session.add(item)
+    if quiet:  # one executemany: most statements fire nothing and need no ORM object
+        session.execute(insert(Statement), quiet)
 
 
-def _store_scores(
-    session: Session, item: Item, parts: Parts, offset: int, policy: AlertPolicy | None
-) -> None:
-    assert item.id is not None
-    for part, scores in parts.items():
-        for position, score in enumerate(scores, start=offset):
-            _store_statement(session, item, _statement(item.id, part, position, score), policy)
+def _rows(item_id: int, parts: Parts, offset: int, now: datetime) -> list[dict[str, Any]]:
+    return [
+        _statement(item_id, part, position, score) | {"scored_at": now}
+        for part, scores in parts.items()
+        for position, score in enumerate(scores, start=offset)
+    ]
+
+
+def _fires(policy: AlertPolicy | None, conditional: float) -> bool:
+    if policy is None or not any(policy.targets.values()):
+        return False
+    return decide(policy.rule, conditional) is Reason.ABOVE_THRESHOLD
 
 
 def _clear_previous(session: Session, item_ids: list[int], version: str) -> dict[int, int]:
@@ -173,7 +188,8 @@ def _clear_previous(session: Session, item_ids: list[int], version: str) -> dict
 def _store_statement(
     session: Session, item: Item, row: Statement, policy: AlertPolicy | None
 ) -> None:
-    """Adds one scored statement and queues its alert when the rule fires (no alert on rescore)."""
+    """Adds one statement the alert rule fires on, and queues its alert (statements that fire
+    nothing are inserted in bulk by `score_items`; rescoring passes no policy)."""
     session.add(row)
     if policy is None:
         return

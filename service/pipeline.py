@@ -89,6 +89,18 @@ def score_pending(
             items = list(session.exec(select(Item).where(col(Item.id).in_(ids))).all())
             score_items(session, items, scorer=scorer, policy=policy, report=report)
             session.commit()
+        logger.info("scored items %s", id_ranges(ids))
+
+
+def id_ranges(ids: Sequence[int]) -> str:
+    """Sorted ids as compact ranges ("1-4,7"), to log which items a replica scored."""
+    spans: list[list[int]] = []
+    for i in sorted(ids):
+        if spans and i == spans[-1][1] + 1:
+            spans[-1][1] = i
+        else:
+            spans.append([i, i])
+    return ",".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
 
 
 Parts = dict[str, list[StatementScore]]

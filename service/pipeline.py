@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
 from alerts import Reason, decide
 from scoring import Scorer, StatementScore
+from service.bulk import bulk_insert
 from service.outbox import AlertPolicy, enqueue
 from service.tables import Delivery, Item, Statement
 from service.times import utcnow
@@ -152,8 +153,8 @@ def score_items(
             item.status, item.score_error, item.scored_at = "scored", None, now
             report.scored += 1
         session.add(item)
-    if quiet:  # one executemany: most statements fire nothing and need no ORM object
-        session.execute(insert(Statement), quiet)
+    if quiet:  # most statements fire nothing and need no ORM object: insert them in bulk
+        bulk_insert(session, Statement, quiet)
 
 
 def _rows(item_id: int, parts: Parts, offset: int, now: datetime) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Insert, or_
+from sqlalchemy import Insert, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -63,8 +63,13 @@ def _known(session: Session, drafts: Sequence[ItemDraft]) -> list[Item]:
         for name, value in _identities(d).items():
             if value is not None:
                 values[name].add(value)
-    clauses = [col(getattr(Item, name)).in_(v) for name, v in values.items() if v]
-    return list(session.exec(select(Item).where(or_(*clauses))).all()) if clauses else []
+    # One indexed lookup per identity, united: an OR across columns defeats the indexes.
+    lookups = [
+        select(Item.id).where(col(getattr(Item, name)).in_(v)) for name, v in values.items() if v
+    ]
+    if not lookups:
+        return []
+    return list(session.exec(select(Item).where(col(Item.id).in_(union(*lookups)))).all())
 
 
 def _match(d: ItemDraft, index: dict[tuple[str, str], Item]) -> tuple[Item | None, bool]:

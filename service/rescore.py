@@ -15,6 +15,24 @@ from service.tables import Item, Statement
 logger = logging.getLogger(__name__)
 
 
+def _unscored(
+    session: Session, *, version: str, since: datetime, after: int, batch: int
+) -> list[Item]:
+    """Scored items stored since `since` with no statement of `version`, locked for this run."""
+    done = exists().where(
+        col(Statement.item_id) == col(Item.id), col(Statement.model_version) == version
+    )
+    query = (
+        select(Item)
+        .where(col(Item.fetched_at) >= since, Item.status == "scored", col(Item.id) > after)
+        .where(~done)
+        .order_by(col(Item.id))
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.exec(query).all())
+
+
 def rescore(
     engine: Engine, *, scorer: Scorer, since: datetime, batch: int = SCORE_BATCH
 ) -> ScoreReport:
@@ -27,23 +45,8 @@ def rescore(
     last_id = 0
     while True:
         with Session(engine) as session:
-            done = exists().where(
-                col(Statement.item_id) == col(Item.id),
-                col(Statement.model_version) == scorer.version,
-            )
-            items = list(
-                session.exec(
-                    select(Item)
-                    .where(
-                        col(Item.fetched_at) >= since,
-                        Item.status == "scored",
-                        col(Item.id) > last_id,
-                    )
-                    .where(~done)
-                    .order_by(col(Item.id))
-                    .limit(batch)
-                    .with_for_update(skip_locked=True)
-                ).all()
+            items = _unscored(
+                session, version=scorer.version, since=since, after=last_id, batch=batch
             )
             if not items:
                 break

@@ -136,6 +136,7 @@ def score_items(
     offsets = _clear_previous(session, [i.id for i in items if i.id is not None], scorer.version)
     now = utcnow()
     quiet: list[dict[str, Any]] = []
+    scored: list[int] = []
     for item, result in zip(items, _scores(scorer, items), strict=True):
         assert item.id is not None
         if isinstance(result, Exception):
@@ -143,6 +144,7 @@ def score_items(
             item.score_error = item.score_error[:1024]
             logger.warning("item %d quarantined: %s", item.id, type(result).__name__)
             report.quarantined += 1
+            session.add(item)
         else:
             rows = _rows(item.id, result, offsets.get(item.id, 0), now)
             for row in rows:
@@ -150,11 +152,13 @@ def score_items(
                     _store_statement(session, item, Statement(**row), policy)
                 else:
                     quiet.append(row)
-            item.status, item.score_error, item.scored_at = "scored", None, now
+            scored.append(item.id)
             report.scored += 1
-        session.add(item)
     if quiet:  # most statements fire nothing and need no ORM object: insert them in bulk
         bulk_insert(session, Statement, quiet)
+    if scored:  # one UPDATE for the batch rather than one per item
+        done = {"status": "scored", "score_error": None, "scored_at": now}
+        session.execute(update(Item).where(col(Item.id).in_(scored)).values(**done))
 
 
 def _rows(item_id: int, parts: Parts, offset: int, now: datetime) -> list[dict[str, Any]]:

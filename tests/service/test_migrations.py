@@ -8,7 +8,7 @@ from sqlmodel import SQLModel
 import service.tables  # noqa: F401  (registers the tables)
 from service.db import downgrade, make_engine, upgrade
 
-TABLES = {"feed", "item", "statement", "delivery", "delivery_attempt", "item_feed"}
+TABLES = {"feed", "item", "statement", "delivery", "delivery_attempt"}
 
 
 def test_upgrade_downgrade_upgrade(database_url: str) -> None:

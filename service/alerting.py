@@ -197,6 +197,14 @@ def rules_of_kind(session: Session, kind: Kind) -> list[AlertRule]:
     return list(session.exec(query.order_by(col(AlertRule.id))).all())
 
 
+def statement_rules(session: Session) -> list[StatementRule]:
+    """The enabled statement rules as pure rules, to decide cheaply which statements fire."""
+    return [
+        StatementRule(r.name, r.threshold, r.score_field, filters_of(r))
+        for r in rules_of_kind(session, Kind.STATEMENT)
+    ]
+
+
 def on_statement_stored(
     session: Session, *, statement: Statement, item: Item, policy: AlertPolicy
 ) -> list[Alert]:

@@ -11,7 +11,9 @@ from fastapi import FastAPI
 from service import problems
 from service.api import (
     deliveries,
+    feeds,
     health,
+    items,
     metrics,
     rules,
     score,
@@ -56,8 +58,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     for router in (health.router, score.router, statements.router):
         app.include_router(router)
-    for router in (subscriptions.router, deliveries.router, metrics.router):
+    for router in (subscriptions.router, deliveries.router, metrics.router, items.router):
         app.include_router(router)
-    for router in (rules.router, silences.router, deliveries.admin_router):  # admin scope
+    for router in (  # admin scope
+        rules.router,
+        silences.router,
+        deliveries.admin_router,
+        feeds.router,
+        items.admin_router,
+    ):
         app.include_router(router)
     return app

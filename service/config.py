@@ -47,6 +47,19 @@ class Settings(BaseSettings):
     )
     fetch_timeout_s: float = Field(default=10.0, gt=0)
     max_feed_bytes: int = Field(default=10_000_000, gt=0)
+    fetch_connect_timeout_s: float = Field(default=5.0, gt=0)
+    fetch_max_redirects: int = Field(default=5, ge=0)
+    fetch_concurrency: int = Field(default=8, ge=1, le=64, description="Feeds fetched at once.")
+    feed_lease_s: int = Field(
+        default=300, ge=10, description="How long a replica holds a feed it is fetching."
+    )
+    feeds_file: Path | None = Field(
+        default=None, description="OPML or one-URL-a-line file of feeds registered on start."
+    )
+    full_text: bool = Field(
+        default=False, description="Fetch the article page when an entry's text is short."
+    )
+    full_text_min_chars: int = Field(default=280, ge=0)
 
     max_request_bytes: int = Field(default=1_000_000, gt=0)
 

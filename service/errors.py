@@ -14,6 +14,10 @@ class FeedError(RedlineError):
 class FeedFetchError(FeedError):
     """The feed's server failed, timed out, or sent too much."""
 
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
 
 class FeedParseError(FeedError):
     """The body is not a feed."""
@@ -24,7 +28,7 @@ class NotFoundError(RedlineError):
 
 
 class ConflictError(RedlineError):
-    """The request clashes with the current state (a duplicate name, a delivery not dead)."""
+    """The request clashes with what is stored (a duplicate name or URL, a delivery not dead)."""
 
 
 class InvalidInputError(RedlineError):

@@ -11,6 +11,28 @@ import httpx
 from service.errors import FeedFetchError
 
 USER_AGENT = "Redline/0.1 (+https://github.com/redline/redline; conditional-threat monitor)"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.5, */*;q=0.1"
+)
+
+
+def make_fetch_client(
+    *, connect_timeout_s: float, read_timeout_s: float, max_redirects: int, max_connections: int
+) -> httpx.Client:
+    """A client for feeds: Redline's User-Agent, gzip (httpx decodes it), bounded redirects.
+
+    The pool is as large as the number of concurrent fetches, so threads never wait for it.
+    """
+    return httpx.Client(
+        timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
+        follow_redirects=True,
+        max_redirects=max_redirects,
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
+        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +46,7 @@ class Fetched:
 
 
 class FeedFetcher:
-    """Fetches one feed URL at a time with the shared HTTP client."""
+    """Fetches feed URLs with the shared HTTP client (safe to call from several threads)."""
 
     def __init__(self, client: httpx.Client, *, max_bytes: int, file_dirs: list[Path]) -> None:
         self._client = client
@@ -48,7 +70,9 @@ class FeedFetcher:
                 if response.status_code == 304:
                     return Fetched(None, etag, last_modified, 304)
                 if not response.is_success:
-                    raise FeedFetchError(f"HTTP {response.status_code}")
+                    raise FeedFetchError(
+                        f"HTTP {response.status_code}", status_code=response.status_code
+                    )
                 body = self._read_capped(response)
                 return Fetched(
                     body,
@@ -64,6 +88,7 @@ class FeedFetcher:
             raise FeedFetchError(f"{type(exc).__name__}: {exc}") from exc
 
     def _read_capped(self, response: httpx.Response) -> bytes:
+        # Counted after decompression, so a small gzip bomb is cut off like a huge body.
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self._max_bytes:
             raise FeedFetchError(f"body of {declared} bytes exceeds {self._max_bytes}")

@@ -19,7 +19,11 @@ logger = logging.getLogger(__name__)
 def poll_feeds(runtime: Runtime) -> list[PollResult]:
     """Polls the due feeds, then sends what they fired without waiting for the next drain."""
     results = poll_due_feeds(
-        runtime.engine, fetcher=runtime.fetcher, scorer=runtime.scorer, policy=runtime.policy
+        runtime.engine,
+        fetcher=runtime.fetcher,
+        scorer=runtime.scorer,
+        policy=runtime.policy,
+        options=runtime.ingest,
     )
     deliver_alerts(runtime)
     return results

@@ -1,18 +1,37 @@
-"""From item drafts to stored items, scored statements and queued alerts, in one transaction."""
+"""Scores stored items: pending items in, scored statements and queued alerts out.
+
+Items are claimed with `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED)` and scored in
+the claiming transaction, so two replicas never score one item twice and a crash rolls the claim
+back. An item whose scoring raises is quarantined with its error and never retried on its own.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
 
+from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
+from alerts import StatementRule, decide
 from scoring import Scorer, StatementScore
-from service.alerting import AlertPolicy, on_statement_stored
-from service.parse import ItemDraft
-from service.tables import Item, Statement
+from service.alerting import AlertPolicy, facts_of, on_statement_stored, statement_rules
+from service.bulk import bulk_insert
+from service.tables import Alert, Delivery, Item, Statement
+from service.times import utcnow
 
 logger = logging.getLogger(__name__)
+
+SCORE_BATCH = 256
+
+
+@dataclass(slots=True)
+class ScoreReport:
+    scored: int = 0
+    quarantined: int = 0
 
 
 def _extraction(score: StatementScore) -> dict[str, object]:
@@ -25,72 +44,165 @@ def _extraction(score: StatementScore) -> dict[str, object]:
     } | {"severity_probs": list(score.severity_probs)}
 
 
-def _statement(item_id: int, part: str, position: int, score: StatementScore) -> Statement:
-    return Statement(
-        item_id=item_id,
-        part=part,
-        position=position,
-        text=score.text,
-        start=score.start,
-        end=score.end,
-        threat=score.threat,
-        conditional=score.conditional,
-        severity=score.severity,
-        escalation=score.escalation,
-        extraction=_extraction(score),
-        model_version=score.model_version,
+def _statement(item_id: int, part: str, position: int, score: StatementScore) -> dict[str, Any]:
+    """A statement row as plain values (cheaper than a model instance for bulk inserts)."""
+    return {
+        "item_id": item_id,
+        "part": part,
+        "position": position,
+        "text": score.text,
+        "start": score.start,
+        "end": score.end,
+        "threat": score.threat,
+        "conditional": score.conditional,
+        "severity": score.severity,
+        "escalation": score.escalation,
+        "extraction": _extraction(score),
+        "model_version": score.model_version,
+    }
+
+
+def claim_pending(session: Session, limit: int) -> list[int]:
+    """Marks up to `limit` pending items as being scored in this transaction; their ids."""
+    due = (
+        select(Item.id)
+        .where(Item.status == "pending")
+        .order_by(col(Item.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     )
+    claimed = session.exec(
+        update(Item).where(col(Item.id).in_(due)).values(status="scoring").returning(col(Item.id))
+    )
+    return sorted(cast("list[int]", claimed.scalars().all()))
 
 
-def new_drafts(session: Session, drafts: Sequence[ItemDraft]) -> list[ItemDraft]:
-    """The drafts whose key is not stored yet (first of each key only)."""
-    keys = {d.key for d in drafts}
-    if not keys:
-        return []
-    known = set(session.exec(select(Item.key).where(col(Item.key).in_(keys))).all())
-    fresh: dict[str, ItemDraft] = {}
-    for draft in drafts:
-        if draft.key not in known and draft.key not in fresh:
-            fresh[draft.key] = draft
-    return list(fresh.values())
+def score_pending(
+    engine: Engine, *, scorer: Scorer, policy: AlertPolicy | None, batch: int = SCORE_BATCH
+) -> ScoreReport:
+    """Scores every pending item, one committed batch at a time."""
+    report = ScoreReport()
+    while True:
+        with Session(engine) as session:
+            ids = claim_pending(session, batch)
+            if not ids:
+                return report
+            items = list(session.exec(select(Item).where(col(Item.id).in_(ids))).all())
+            score_items(session, items, scorer=scorer, policy=policy, report=report)
+            session.commit()
+        logger.info("scored items %s", id_ranges(ids))
 
 
-def record_items(
-    session: Session,
-    drafts: Sequence[ItemDraft],
-    *,
-    feed_id: int | None,
-    scorer: Scorer,
-    policy: AlertPolicy,
-) -> list[Item]:
-    """Stores new drafts with their scored statements and alerts; the caller commits."""
-    fresh = new_drafts(session, drafts)
-    if not fresh:
-        return []
+def id_ranges(ids: Sequence[int]) -> str:
+    """Sorted ids as compact ranges ("1-4,7"), to log which items a replica scored."""
+    spans: list[list[int]] = []
+    for i in sorted(ids):
+        if spans and i == spans[-1][1] + 1:
+            spans[-1][1] = i
+        else:
+            spans.append([i, i])
+    return ",".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
+
+
+Parts = dict[str, list[StatementScore]]
+
+
+def _scores(scorer: Scorer, items: Sequence[Item]) -> list[Parts | Exception]:
+    """Scores per item and part; one failing text costs only its own item, never the batch."""
     # Title and body are scored apart: a headline often lacks a final stop and would merge.
-    scored = scorer.score_many([t for d in fresh for t in (d.title, d.text)])
-    items = []
-    for i, draft in enumerate(fresh):
-        item = Item(
-            feed_id=feed_id,
-            key=draft.key,
-            guid=draft.guid,
-            link=draft.link,
-            title=draft.title,
-            text=draft.text,
-            published_at=draft.published_at,
-            source=draft.source,
-        )
-        session.add(item)
-        session.flush()
+    try:
+        flat = scorer.score_many([t for i in items for t in (i.title, i.text)])
+        return [{"title": flat[2 * n], "body": flat[2 * n + 1]} for n in range(len(items))]
+    except Exception:  # retried item by item below to find the culprit
+        results: list[Parts | Exception] = []
+        for item in items:
+            try:
+                title, body = scorer.score_many([item.title, item.text])
+                results.append({"title": title, "body": body})
+            except Exception as exc:  # a scorer bug must not block the rest
+                results.append(exc)
+        return results
+
+
+def score_items(
+    session: Session,
+    items: Sequence[Item],
+    *,
+    scorer: Scorer,
+    policy: AlertPolicy | None,
+    report: ScoreReport,
+) -> None:
+    """Stores the statements of `items` (replacing this model's earlier ones); no commit."""
+    offsets = _clear_previous(session, [i.id for i in items if i.id is not None], scorer.version)
+    rules = statement_rules(session) if policy is not None else []
+    now = utcnow()
+    quiet: list[dict[str, Any]] = []
+    scored: list[int] = []
+    for item, result in zip(items, _scores(scorer, items), strict=True):
         assert item.id is not None
-        for part, scores in (("title", scored[2 * i]), ("body", scored[2 * i + 1])):
-            for position, score in enumerate(scores):
-                _store_statement(session, item, _statement(item.id, part, position, score), policy)
-        items.append(item)
-    return items
+        if isinstance(result, Exception):
+            item.status, item.score_error = "quarantined", f"{type(result).__name__}: {result}"
+            item.score_error = item.score_error[:1024]
+            logger.warning("item %d quarantined: %s", item.id, type(result).__name__)
+            report.quarantined += 1
+            session.add(item)
+        else:
+            rows = _rows(item.id, result, offsets.get(item.id, 0), now)
+            for row in rows:
+                statement = Statement(**row)
+                if policy is not None and _fires(rules, statement):
+                    _store_statement(session, item, statement, policy)
+                else:
+                    quiet.append(row)
+            scored.append(item.id)
+            report.scored += 1
+    if quiet:  # most statements fire nothing and need no ORM object: insert them in bulk
+        bulk_insert(session, Statement, quiet)
+    if scored:  # one UPDATE for the batch rather than one per item
+        done = {"status": "scored", "score_error": None, "scored_at": now}
+        session.execute(update(Item).where(col(Item.id).in_(scored)).values(**done))
+
+
+def _rows(item_id: int, parts: Parts, offset: int, now: datetime) -> list[dict[str, Any]]:
+    return [
+        _statement(item_id, part, position, score) | {"scored_at": now}
+        for part, scores in parts.items()
+        for position, score in enumerate(scores, start=offset)
+    ]
+
+
+def _fires(rules: Sequence[StatementRule], statement: Statement) -> bool:
+    facts = facts_of(statement)
+    return any(decide(rule, facts).fire for rule in rules)
+
+
+def _clear_previous(session: Session, item_ids: list[int], version: str) -> dict[int, int]:
+    """Drops this model's earlier statements of re-scored items, except those that alerted
+    (kept for the audit trail); returns where each item's new positions start."""
+    rows = session.exec(
+        select(Statement.id, Statement.item_id, Statement.position)
+        .where(col(Statement.item_id).in_(item_ids))
+        .where(Statement.model_version == version)
+    ).all()
+    if not rows:
+        return {}
+    ids = [r[0] for r in rows]
+    alerted = set(session.exec(select(Alert.statement_id).where(col(Alert.statement_id).in_(ids))))
+    alerted |= set(
+        session.exec(select(Delivery.statement_id).where(col(Delivery.statement_id).in_(ids)))
+    )
+    drop = [sid for sid, _, _ in rows if sid not in alerted]
+    if drop:
+        session.exec(delete(Statement).where(col(Statement.id).in_(drop)))
+    offsets: dict[int, int] = {}
+    for sid, item_id, position in rows:
+        if sid in alerted:
+            offsets[item_id] = max(offsets.get(item_id, 0), position + 1)
+    return offsets
 
 
 def _store_statement(session: Session, item: Item, row: Statement, policy: AlertPolicy) -> None:
+    """Adds one statement a rule fires on, and files its alerts (statements that fire nothing
+    are inserted in bulk by `score_items`; rescoring passes no policy)."""
     session.add(row)
     on_statement_stored(session, statement=row, item=item, policy=policy)

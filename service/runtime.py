@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import socket
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -13,8 +15,10 @@ from scoring import Scorer, load_scorer
 from service.alerting import AlertPolicy
 from service.config import Settings
 from service.db import make_engine, upgrade
-from service.fetch import USER_AGENT, FeedFetcher
-from service.ingest import register_feed
+from service.feeds import import_feeds
+from service.fetch import USER_AGENT, FeedFetcher, make_fetch_client
+from service.fulltext import FullText
+from service.ingest import IngestOptions, register_feed
 from service.metrics import AlertMetrics
 from service.notifiers import build_notifiers
 from service.outbox import Courier
@@ -38,6 +42,7 @@ class Runtime:
     clients: list[httpx.Client]
     courier: Courier
     metrics: AlertMetrics
+    ingest: IngestOptions = field(default_factory=IngestOptions)
 
     def close(self) -> None:
         self.courier.close()
@@ -67,11 +72,11 @@ def build_runtime(settings: Settings) -> Runtime:
     """Connects, upgrades the schema to head, loads the model once, registers the sample feed."""
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    fetch_client = httpx.Client(
-        timeout=settings.fetch_timeout_s,
-        follow_redirects=True,
-        max_redirects=5,
-        headers={"User-Agent": USER_AGENT},
+    fetch_client = make_fetch_client(
+        connect_timeout_s=settings.fetch_connect_timeout_s,
+        read_timeout_s=settings.fetch_timeout_s,
+        max_redirects=settings.fetch_max_redirects,
+        max_connections=settings.fetch_concurrency,
     )
     alert_client = httpx.Client(
         timeout=settings.delivery_timeout_s,
@@ -84,19 +89,30 @@ def build_runtime(settings: Settings) -> Runtime:
     backoff = Backoff(settings.delivery_backoff_s, settings.delivery_backoff_max_s)
     if settings.sample_feed:
         register_feed(engine, SAMPLE_FEED.resolve().as_uri(), interval_s=settings.poll_interval_s)
+    if settings.feeds_file is not None:
+        import_feeds(engine, settings.feeds_file, interval_s=settings.poll_interval_s)
+    fetcher = FeedFetcher(
+        fetch_client,
+        max_bytes=settings.max_feed_bytes,
+        file_dirs=[SAMPLE_DIR, *settings.file_feed_dirs],
+    )
     return Runtime(
         settings=settings,
         engine=engine,
         scorer=load_scorer(settings.model_path),
-        fetcher=FeedFetcher(
-            fetch_client,
-            max_bytes=settings.max_feed_bytes,
-            file_dirs=[SAMPLE_DIR, *settings.file_feed_dirs],
-        ),
+        fetcher=fetcher,
         notifiers=notifiers,
         policy=AlertPolicy(metrics=metrics, alert_ttl_s=settings.alert_ttl_s),
         backoff=backoff,
         clients=[fetch_client, alert_client],
         courier=build_courier(settings, engine, notifiers, metrics),
         metrics=metrics,
+        ingest=IngestOptions(
+            concurrency=settings.fetch_concurrency,
+            lease_s=settings.feed_lease_s,
+            replica=f"{socket.gethostname()}:{os.getpid()}"[:64],
+            full_text=FullText(fetcher, min_chars=settings.full_text_min_chars)
+            if settings.full_text
+            else None,
+        ),
     )

@@ -22,6 +22,9 @@ def list_statements(
     ] = 0.0,
     min_conditional: Annotated[float, Query(ge=0, le=1)] = 0.0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    model_version: Annotated[
+        str | None, Query(max_length=64, description="Only statements scored by this model.")
+    ] = None,
 ) -> StatementPage:
     """The latest scored statements, newest first, filtered by score."""
     query = (
@@ -32,6 +35,8 @@ def list_statements(
         .order_by(col(Statement.scored_at).desc(), col(Statement.id).desc())
         .limit(limit)
     )
+    if model_version is not None:
+        query = query.where(Statement.model_version == model_version)
     rows = session.exec(query).all()
     return StatementPage(
         statements=[

@@ -12,6 +12,7 @@ from service.tables.alerting import (
     SubscriptionRule,
 )
 from service.tables.core import Delivery, DeliveryAttempt, Feed, Item, Statement
+from service.tables.ingest import ItemFeed
 
 __all__ = [
     "Alert",
@@ -21,6 +22,7 @@ __all__ = [
     "DeliveryAttempt",
     "Feed",
     "Item",
+    "ItemFeed",
     "Silence",
     "Statement",
     "Subscription",

@@ -47,6 +47,12 @@ class Feed(SQLModel, table=True):
     error_count: int = 0
     next_fetch_at: datetime | None = _time(index=True)
     created_at: datetime = _created()
+    # A replica holds a feed while it fetches it; the lease lapses if that replica dies.
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = _time()
+    last_error: str | None = Field(default=None, max_length=1024)
+    last_http_status: int | None = None
+    updated_at: datetime | None = _time()
 
 
 class Item(SQLModel, table=True):
@@ -64,6 +70,16 @@ class Item(SQLModel, table=True):
     source: str | None = Field(default=None, max_length=512)
     published_at: datetime | None = _time()
     fetched_at: datetime = _created()
+    # Other identities of the same story: its link and its normalised text (see service/store.py).
+    link_key: str | None = Field(default=None, max_length=64, unique=True)
+    text_hash: str | None = Field(default=None, max_length=64, unique=True)
+    external_id: str | None = Field(default=None, max_length=512, unique=True)
+    content_hash: str | None = Field(default=None, max_length=64)
+    # pending -> scored, or quarantined with the scoring error (never retried on its own).
+    status: str = Field(default="pending", max_length=16, index=True)
+    score_error: str | None = Field(default=None, max_length=1024)
+    scored_at: datetime | None = _time()
+    updated_at: datetime | None = _time()
 
 
 class Statement(SQLModel, table=True):

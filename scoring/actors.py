@@ -126,8 +126,8 @@ class Gazetteer:
 def _alternation(aliases: Iterable[str], flags: int) -> re.Pattern[str]:
     ordered = sorted(aliases, key=len, reverse=True) or ["(?!x)x"]
     body = "|".join(re.escape(a) for a in ordered)
-    # Word edges that also hold next to "." in "U.S." and "'" in "Kata'ib".
-    return re.compile(rf"(?<![\w.'])(?:{body})(?![\w'])", flags)
+    # Word edges that also hold next to "." in "U.S." and "'" in "Kata'ib" (but allow "'s").
+    return re.compile(rf"(?<![\w.'])(?:{body})(?!\w)(?!'(?!s\b))", flags)
 
 
 def _countries(aliases: dict[str, list[str]]) -> list[Actor]:

@@ -24,6 +24,7 @@ Trend is the risk of the window minus the risk of the preceding window of equal 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -95,7 +96,7 @@ def statement_weight(e: Evidence, params: RiskParams) -> float:
     cond_share = min(1.0, max(e.conditional, 0.0) / threat) if threat > 0 else 0.0
     p = threat * (0.75 + 0.25 * cond_share)
     s = SEVERITY_WEIGHT[min(max(e.severity, 0), 3)]
-    d = 2.0 ** (-max(e.age_h, 0.0) / params.half_life_h)
+    d = math.pow(2.0, -max(e.age_h, 0.0) / params.half_life_h)
     boost = params.trigger_boost if e.triggered else 1.0
     return min(1.0, p * s * d * boost)
 
@@ -124,11 +125,13 @@ def combine(evidence: Iterable[Evidence], params: RiskParams) -> Risk:
     for members in stories.values():
         lead = max(members, key=lambda e: (statement_weight(e, params), -e.statement_id))
         sources = len({e.source for e in members})
-        spread = 1.0 + params.syndication_bonus * (1.0 - 2.0 ** -(sources - 1))
+        spread = 1.0 + params.syndication_bonus * (1.0 - math.pow(2.0, 1 - sources))
         w = params.story_cap * min(1.0, statement_weight(lead, params) * spread)
         remaining *= 1.0 - w
         contributions.append(
-            Contribution(lead.statement_id, w, len(members), sources, _reasons(lead, len(members), sources))
+            Contribution(
+                lead.statement_id, w, len(members), sources, _reasons(lead, len(members), sources)
+            )
         )
     contributions.sort(key=lambda c: (-c.weight, c.statement_id))
     return Risk(score=min(1.0, max(0.0, 1.0 - remaining)), contributions=tuple(contributions))

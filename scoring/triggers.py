@@ -2,17 +2,21 @@
 
 Method (documented in README "Trigger watch"):
 
-1. Relevance, in [0, 1]: the mean of (a) the cosine of character 3-5-gram sets of the
-   condition and the report (robust to "join"/"joined", "invade"/"invasion") and (b) the
-   share of the condition's content words (5-letter prefixes) found in the report, plus
-   `ACTOR_BONUS` when the report names an actor of the threat (canonical ids), capped at 1.
-2. Modality: a report that only hypothesises, threatens, warns, plans or expects the
+1. Actor names are masked in both texts (gazetteer aliases: "Israel", "Beirut", "the U.S."),
+   so that what is compared is the *event*: a report that merely names the same actors
+   ("grain prices in Beirut rose") is not about the condition.
+2. Relevance, in [0, 1]: with English stop words removed (they share n-grams with
+   everything), the mean of (a) the cosine of the character 3-5-gram sets of the masked
+   condition and report (robust to "join"/"joined", "invade"/"invasion") and (b) the share
+   of the condition's content words (5-letter prefixes) found in the report.
+3. Modality: a report that only hypothesises, threatens, warns, plans or expects the
    event ("would", "if", "warned", "is weighing", "preparing") or denies it ("denied",
    "has yet to") does not state that it happened, whatever its relevance.
-3. Observed when no modality cue is found and relevance >= `threshold`.
+4. Observed when no modality cue is found and relevance >= `threshold`.
 
-`DEFAULT_THRESHOLD` was chosen by grouped cross-validation (folds by threat) on labelled
-pairs; `redline eval-triggers` reports the held-out figures.
+Callers check only conditions whose threat shares an actor with the report (the service's
+trigger watch does). `DEFAULT_THRESHOLD` is discussed in README; `redline eval-triggers`
+reports held-out figures with the threshold tuned on training folds only.
 """
 
 from __future__ import annotations
@@ -22,10 +26,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-DEFAULT_THRESHOLD = 0.15
-ACTOR_BONUS = 0.2
+from scoring.actors import Gazetteer
+
+DEFAULT_THRESHOLD = 0.02
 
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|unless|would|could|might|should|as soon as|set to|ready to|poised to|"
@@ -39,11 +44,7 @@ _DENIAL = re.compile(
     r"haven't|hasn't)\b",
     re.IGNORECASE,
 )
-_STOP = frozenset(
-    "the a an of to in on and or for by with at from that this its it is are was were be been "
-    "as their his her our we they he she us any should into over its than then there these "
-    "those who which what when where will would not".split()
-)
+_STOP = ENGLISH_STOP_WORDS
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -74,24 +75,33 @@ def char_cosine(a: str, b: str) -> float:
     return float(x[0] @ x[1] / (norms[0] * norms[1]))
 
 
-def relevance(
-    condition: str,
-    report: str,
-    *,
-    threat_actors: Collection[str] = (),
-    report_actors: Collection[str] = (),
-) -> float:
-    """Step 1 of the method: how much the report is about the condition, in [0, 1]."""
+def event_text(text: str, gazetteer: Gazetteer | None) -> str:
+    """`text` with every actor mention blanked out (step 1)."""
+    if gazetteer is None:
+        return text
+    for m in sorted(gazetteer.find_all(text), key=lambda m: -m.start):
+        text = text[: m.start] + " " + text[m.end :]
+    return text
+
+
+def relevance(condition: str, report: str, *, gazetteer: Gazetteer | None = None) -> float:
+    """Step 2: how much the report's event is the condition's event, in [0, 1]."""
+    condition, report = (
+        _content(event_text(condition, gazetteer)),
+        _content(event_text(report, gazetteer)),
+    )
     words = content_words(condition)
     overlap = len(words & content_words(report)) / len(words) if words else 0.0
-    score = 0.5 * char_cosine(condition, report) + 0.5 * overlap
-    if set(threat_actors) & set(report_actors):
-        score += ACTOR_BONUS
-    return min(1.0, score)
+    return min(1.0, 0.5 * char_cosine(condition, report) + 0.5 * overlap)
+
+
+def _content(text: str) -> str:
+    # Stop words share n-grams with everything; comparing without them removes that floor.
+    return " ".join(w for w in _WORD.findall(text.lower()) if w not in _STOP)
 
 
 def modality_cues(report: str) -> tuple[str, ...]:
-    """Step 2: words showing the report does not state the event as a fact."""
+    """Step 3: words showing the report does not state the event as a fact."""
     cues = [f"hypothetical or threatened: {m.group(0)!r}" for m in _HYPOTHETICAL.finditer(report)]
     cues += [f"hedged: {m.group(0)!r}" for m in _MAY.finditer(report)]
     cues += [f"denial: {m.group(0)!r}" for m in _DENIAL.finditer(report)]
@@ -104,12 +114,11 @@ def match(
     *,
     threat_actors: Collection[str] = (),
     report_actors: Collection[str] = (),
+    gazetteer: Gazetteer | None = None,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> TriggerMatch:
-    """Step 3: observed when the report is relevant enough and states a fact."""
-    score = relevance(
-        condition, report, threat_actors=threat_actors, report_actors=report_actors
-    )
+    """Step 4: observed when the report is about the condition's event and states a fact."""
+    score = relevance(condition, report, gazetteer=gazetteer)
     shared = sorted(set(threat_actors) & set(report_actors))
     reasons = [f"relevance {score:.2f} (threshold {threshold:.2f})"]
     if shared:

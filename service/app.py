@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from service import problems
-from service.api import health, score, statements
+from service.api import actors, health, keys, risk, score, statements, threats
+from service.auth import admin_access, read_access
 from service.config import Settings
 from service.jobs import build_scheduler
 from service.limits import BodyLimit
@@ -45,6 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     problems.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
-    for router in (health.router, score.router, statements.router):
-        app.include_router(router)
+    app.include_router(health.router)
+    for router in (score.router, statements.router, risk.router, threats.router, actors.router):
+        app.include_router(router, dependencies=[read_access])
+    for router in (actors.admin_router, keys.router):
+        app.include_router(router, dependencies=[admin_access])
     return app

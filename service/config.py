@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AnyHttpUrl, Field, model_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = Field(default=8, ge=1)
     delivery_backoff_s: float = Field(default=2.0, gt=0)
     delivery_backoff_max_s: float = Field(default=600.0, gt=0)
+
+    admin_api_key: SecretStr | None = Field(
+        default=None, description="A first admin API key (bearer token) so a newcomer can start."
+    )
+    risk_half_life_h: float = Field(
+        default=72.0, gt=0, description="Hours after which a statement weighs half in risk."
+    )
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

@@ -21,3 +21,11 @@ class FeedParseError(FeedError):
 
 class NotFoundError(RedlineError):
     """An id that names nothing."""
+
+
+class ConflictError(RedlineError):
+    """The request clashes with what is stored (a duplicate id or alias)."""
+
+
+class InvalidQueryError(RedlineError):
+    """A query parameter is well-typed but unusable (a bad cursor, an empty window)."""

@@ -12,6 +12,7 @@ from scoring import Scorer, StatementScore
 from service.outbox import AlertPolicy, enqueue
 from service.parse import ItemDraft
 from service.tables import Item, Statement
+from service.triggers import watch_statement
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ def record_items(
 
 def _store_statement(session: Session, item: Item, row: Statement, policy: AlertPolicy) -> None:
     session.add(row)
+    watch_statement(session, item=item, row=row)
     reason = decide(policy.rule, row.conditional)
     if reason is Reason.ABOVE_THRESHOLD:
         session.flush()

@@ -12,11 +12,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from scoring import ArtifactError
-from service.errors import NotFoundError, RedlineError
+from service.errors import ConflictError, InvalidQueryError, NotFoundError, RedlineError
 
 MEDIA_TYPE = "application/problem+json"
 
 STATUS: dict[type[Exception], int] = {NotFoundError: 404, ArtifactError: 503}
+STATUS |= {ConflictError: 409, InvalidQueryError: 422}
 
 
 def problem(status: int, detail: str, *, request: Request, **extra: Any) -> JSONResponse:

@@ -36,7 +36,9 @@ def test_adding_a_threat_never_lowers_risk(base: list[Evidence], extra: Evidence
     evidence.filter(lambda e: e.threat > 0.01 and e.age_h < 24 * 30),
     st.floats(min_value=1, max_value=24 * 30),
 )
-def test_an_older_statement_weighs_less(others: list[Evidence], e: Evidence, extra_h: float) -> None:
+def test_an_older_statement_weighs_less(
+    others: list[Evidence], e: Evidence, extra_h: float
+) -> None:
     own = replace(e, story="own story")
     newer = combine([*others, own], PARAMS).score
     older = combine([*others, replace(own, age_h=own.age_h + extra_h)], PARAMS).score
@@ -80,7 +82,9 @@ def test_contributions_explain_the_heaviest_story_first() -> None:
 
 
 def test_story_key_ignores_case_and_punctuation() -> None:
-    assert story_key("If they strike, we WILL respond!") == story_key("if they strike we will respond")
+    assert story_key("If they strike, we WILL respond!") == story_key(
+        "if they strike we will respond"
+    )
     assert story_key("We will respond.") != story_key("We will not respond.")
 
 

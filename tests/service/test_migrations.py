@@ -9,6 +9,7 @@ import service.tables  # noqa: F401  (registers the tables)
 from service.db import downgrade, make_engine, upgrade
 
 TABLES = {"feed", "item", "statement", "delivery", "delivery_attempt"}
+TABLES |= {"actor", "actor_alias", "threat_watch", "trigger_link", "api_key"}
 
 
 def test_upgrade_downgrade_upgrade(database_url: str) -> None:

@@ -4,6 +4,10 @@ A key reads `rl_<prefix>_<secret>`: the prefix finds the row, the SHA-256 of the
 key is compared in constant time. Keys are 256-bit random tokens, so a fast hash is the
 right tool (a slow password KDF protects low-entropy secrets and would cost every request
 tens of milliseconds). The `admin_api_key` setting is a first admin key that needs no row.
+
+A verified key is remembered for `CACHE_TTL_S` seconds per process, which spares a query on
+every request; revoking clears that memory in the revoking process at once, and other
+processes stop accepting the key within `CACHE_TTL_S`.
 """
 
 from __future__ import annotations
@@ -12,12 +16,15 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, HTTPException
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from service.deps import RuntimeDep
@@ -29,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer rl_...`")
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
+CACHE_TTL_S = 5.0
+_verified: dict[tuple[str, str], tuple[float, Scope]] = {}  # (database, digest) -> scope
+_verified_lock = threading.Lock()
 
 
 class Scope(StrEnum):
@@ -60,6 +70,8 @@ def revoke_key(session: Session, *, key_id: int) -> ApiKey:
     if row is None:
         raise NotFoundError(f"no API key {key_id}")
     if row.revoked_at is None:
+        with _verified_lock:
+            _verified.clear()
         row.revoked_at = utcnow()
         session.add(row)
         session.commit()
@@ -81,6 +93,21 @@ def scope_of(session: Session, token: str, *, admin_token: str | None) -> Scope 
     return Scope(row.scope) if hmac.compare_digest(digest, row.key_hash) else None
 
 
+def _cached_scope(engine: Engine, token: str, admin_token: str | None) -> Scope | None:
+    key = (str(engine.url), _digest(token))
+    now = time.monotonic()
+    with _verified_lock:
+        hit = _verified.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    with Session(engine) as session:
+        granted = scope_of(session, token, admin_token=admin_token)
+    if granted is not None:  # only good keys are remembered: a wrong one is asked again
+        with _verified_lock:
+            _verified[key] = (now + CACHE_TTL_S, granted)
+    return granted
+
+
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
@@ -92,8 +119,7 @@ def require(scope: Scope) -> Callable[[RuntimeDep, Credentials], Scope]:
             raise HTTPException(401, "an API key is required (Authorization: Bearer)", _CHALLENGE)
         secret = runtime.settings.admin_api_key
         admin_token = secret.get_secret_value() if secret is not None else None
-        with Session(runtime.engine) as session:
-            granted = scope_of(session, credentials.credentials, admin_token=admin_token)
+        granted = _cached_scope(runtime.engine, credentials.credentials, admin_token)
         if granted is None:
             raise HTTPException(401, "unknown or revoked API key", _CHALLENGE)
         if scope is Scope.ADMIN and granted is not Scope.ADMIN:

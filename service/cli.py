@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from service import cli_scoring
+from service import cli_risk, cli_scoring
 from service.config import Settings
 from service.db import make_engine, upgrade
 
@@ -28,6 +28,7 @@ def group(name: str) -> typer.Typer:
 
 
 bench_app = group("bench")
+cli_risk.register(app, bench_app)
 
 
 @app.command()

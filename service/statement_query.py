@@ -12,9 +12,11 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func, or_, tuple_
-from sqlmodel import Session, col, select
+from sqlalchemy import Select, func, or_, tuple_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from service.errors import InvalidQueryError
 from service.schemas import ItemRef
@@ -62,8 +64,13 @@ def _aware(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at  # naive means UTC
 
 
-def _filtered(f: StatementFilter):  # type: ignore[no-untyped-def]
-    query = select(Statement, Item).join(Item, col(Item.id) == Statement.item_id)
+_STATEMENT = [c for c in Statement.__table__.columns if c.name not in ("item_id", "start", "end")]  # type: ignore[attr-defined]
+_ITEM = [Item.__table__.c[name].label(f"item_{name}") for name in ItemRef.model_fields]  # type: ignore[attr-defined]
+
+
+def _filtered(f: StatementFilter) -> Select[Any]:
+    # Plain columns, not ORM entities: a page of rows is read, never changed.
+    query = sa_select(*_STATEMENT, *_ITEM).join(Item, col(Item.id) == Statement.item_id)
     if f.actor is not None:
         query = query.where(col(Statement.actor_id) == f.actor)
     if f.target is not None:
@@ -93,6 +100,12 @@ def _filtered(f: StatementFilter):  # type: ignore[no-untyped-def]
     return query
 
 
+def _view(row: Any) -> StatementView:
+    values = dict(row)
+    item = {name: values.pop(f"item_{name}") for name in ItemRef.model_fields}
+    return StatementView(**values, item=ItemRef(**item))
+
+
 def page(
     session: Session, *, filters: StatementFilter, limit: int, cursor: str | None
 ) -> StatementCursorPage:
@@ -102,14 +115,8 @@ def page(
         at, statement_id = decode_cursor(cursor)
         query = query.where(tuple_(Statement.observed_at, Statement.id) < (at, statement_id))
     query = query.order_by(col(Statement.observed_at).desc(), col(Statement.id).desc())
-    rows = session.exec(query.limit(limit + 1)).all()
-    views = [
-        StatementView(
-            **s.model_dump(exclude={"item_id", "start", "end"}),
-            item=ItemRef(**i.model_dump(include=set(ItemRef.model_fields))),
-        )
-        for s, i in rows[:limit]
-    ]
+    rows = session.execute(query.limit(limit + 1)).mappings().all()
+    views = [_view(row) for row in rows[:limit]]
     more = len(rows) > limit
     last = views[-1] if views else None
     next_cursor = encode_cursor(last.observed_at, last.id) if more and last else None

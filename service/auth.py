@@ -18,11 +18,12 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, HTTPException
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -93,33 +94,40 @@ def scope_of(session: Session, token: str, *, admin_token: str | None) -> Scope 
     return Scope(row.scope) if hmac.compare_digest(digest, row.key_hash) else None
 
 
-def _cached_scope(engine: Engine, token: str, admin_token: str | None) -> Scope | None:
-    key = (str(engine.url), _digest(token))
-    now = time.monotonic()
+def _remembered(engine: Engine, token: str) -> Scope | None:
     with _verified_lock:
-        hit = _verified.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
+        hit = _verified.get((str(engine.url), _digest(token)))
+    return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+
+def _looked_up(engine: Engine, token: str, admin_token: str | None) -> Scope | None:
     with Session(engine) as session:
         granted = scope_of(session, token, admin_token=admin_token)
     if granted is not None:  # only good keys are remembered: a wrong one is asked again
         with _verified_lock:
-            _verified[key] = (now + CACHE_TTL_S, granted)
+            _verified[(str(engine.url), _digest(token))] = (
+                time.monotonic() + CACHE_TTL_S,
+                granted,
+            )
     return granted
 
 
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def require(scope: Scope) -> Callable[[RuntimeDep, Credentials], Scope]:
+def require(scope: Scope) -> Callable[[RuntimeDep, Credentials], Awaitable[Scope]]:
     """A dependency: 401 without a valid key, 403 when the key's scope is too narrow."""
 
-    def check(runtime: RuntimeDep, credentials: Credentials) -> Scope:
+    async def check(runtime: RuntimeDep, credentials: Credentials) -> Scope:
+        # async, so a remembered key costs no thread hop; a lookup runs in the threadpool.
         if credentials is None:
             raise HTTPException(401, "an API key is required (Authorization: Bearer)", _CHALLENGE)
         secret = runtime.settings.admin_api_key
         admin_token = secret.get_secret_value() if secret is not None else None
-        granted = _cached_scope(runtime.engine, credentials.credentials, admin_token)
+        token = credentials.credentials
+        granted = _remembered(runtime.engine, token) or await run_in_threadpool(
+            _looked_up, runtime.engine, token, admin_token
+        )
         if granted is None:
             raise HTTPException(401, "unknown or revoked API key", _CHALLENGE)
         if scope is Scope.ADMIN and granted is not Scope.ADMIN:

@@ -23,6 +23,9 @@ STATEMENT_INDEXES = {
     "ix_statement_observed_at_id": ["observed_at", "id"],
 }
 
+# Covering on PostgreSQL (ignored elsewhere): a dyad's risk is an index-only scan.
+DYAD_INCLUDE = ["id", "threat", "conditional", "severity", "story", "source_domain"]
+
 
 def _statement_columns() -> None:
     with op.batch_alter_table("statement") as batch:
@@ -38,7 +41,8 @@ def _statement_columns() -> None:
     with op.batch_alter_table("statement") as batch:
         batch.alter_column("observed_at", existing_type=sa.DateTime(timezone=True), nullable=False)
     for name, columns in STATEMENT_INDEXES.items():
-        op.create_index(name, "statement", columns)
+        covering = DYAD_INCLUDE if name == "ix_statement_dyad" else []
+        op.create_index(name, "statement", columns, postgresql_include=covering)
 
 
 def upgrade() -> None:

@@ -74,7 +74,21 @@ class Statement(SQLModel, table=True):
         UniqueConstraint("item_id", "part", "position", "model_version"),
         Index("ix_statement_scored_at_id", "scored_at", "id"),
         # Risk and listing queries: one dyad, one side or one country over a time window.
-        Index("ix_statement_dyad", "actor_id", "target_id", "observed_at"),
+        Index(
+            "ix_statement_dyad",
+            "actor_id",
+            "target_id",
+            "observed_at",
+            # Covering on PostgreSQL: a dyad's risk is an index-only scan.
+            postgresql_include=[
+                "id",
+                "threat",
+                "conditional",
+                "severity",
+                "story",
+                "source_domain",
+            ],
+        ),
         Index("ix_statement_target_time", "target_id", "observed_at"),
         Index("ix_statement_actor_country_time", "actor_country", "observed_at"),
         Index("ix_statement_target_country_time", "target_country", "observed_at"),

@@ -115,26 +115,35 @@ def _reasons(e: Evidence, copies: int, sources: int) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def combine(evidence: Iterable[Evidence], params: RiskParams) -> Risk:
-    """The risk of all `evidence` together (see the module docstring)."""
-    stories: dict[str, list[Evidence]] = {}
+def combine(evidence: Iterable[Evidence], params: RiskParams, explain: int = 10) -> Risk:
+    """The risk of all `evidence` together (see the module docstring).
+
+    Every story is listed, heaviest first; the `explain` heaviest carry their reasons.
+    """
+    stories: dict[str, list[tuple[float, Evidence]]] = {}
     for e in evidence:
-        stories.setdefault(e.story, []).append(e)
-    contributions = []
+        stories.setdefault(e.story, []).append((statement_weight(e, params), e))
+    weighed = []
     remaining = 1.0
     for members in stories.values():
-        lead = max(members, key=lambda e: (statement_weight(e, params), -e.statement_id))
-        sources = len({e.source for e in members})
+        best, lead = max(members, key=lambda m: (m[0], -m[1].statement_id))
+        sources = len({e.source for _, e in members})
         spread = 1.0 + params.syndication_bonus * (1.0 - math.pow(2.0, 1 - sources))
-        w = params.story_cap * min(1.0, statement_weight(lead, params) * spread)
+        w = params.story_cap * min(1.0, best * spread)
         remaining *= 1.0 - w
-        contributions.append(
-            Contribution(
-                lead.statement_id, w, len(members), sources, _reasons(lead, len(members), sources)
-            )
+        weighed.append((w, lead, len(members), sources))
+    weighed.sort(key=lambda x: (-x[0], x[1].statement_id))
+    contributions = tuple(
+        Contribution(
+            lead.statement_id,
+            w,
+            copies,
+            sources,
+            _reasons(lead, copies, sources) if rank < explain else (),
         )
-    contributions.sort(key=lambda c: (-c.weight, c.statement_id))
-    return Risk(score=min(1.0, max(0.0, 1.0 - remaining)), contributions=tuple(contributions))
+        for rank, (w, lead, copies, sources) in enumerate(weighed)
+    )
+    return Risk(score=min(1.0, max(0.0, 1.0 - remaining)), contributions=contributions)
 
 
 def direction(current: float, baseline: float, params: RiskParams) -> Direction:

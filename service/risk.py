@@ -133,8 +133,8 @@ def risk_of(
     start = end - window
     rows = _rows(session, subject, start - window, end)
     current = [r for r in rows if r[4] > start]
-    risk = combine(_evidence(current, end), params)
-    baseline = combine(_evidence([r for r in rows if r[4] <= start], start), params)
+    risk = combine(_evidence(current, end), params, explain=TOP_N)
+    baseline = combine(_evidence([r for r in rows if r[4] <= start], start), params, explain=0)
     return RiskRead(
         actor=subject.actor,
         target=subject.target,
@@ -173,7 +173,9 @@ def risk_series(
         evidence = _evidence(rows, at)
         points.append(
             RiskPoint(
-                end=at, score=round(combine(evidence, params).score, 4), n_statements=len(evidence)
+                end=at,
+                score=round(combine(evidence, params, explain=0).score, 4),
+                n_statements=len(evidence),
             )
         )
     return RiskSeries(

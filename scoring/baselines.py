@@ -38,9 +38,10 @@ class ScorerPredictor:
     def predict_examples(self, texts: Sequence[str]) -> Predictions:
         """Labels, probabilities and spans from the scorer."""
         scores = self.scorer.score_sentences(texts)
+        cond_cut = self.scorer.model.conditional_.threshold_
         return Predictions(
-            threat=[int(s.threat >= 0.5) for s in scores],
-            conditional=[int(s.conditional >= 0.5) for s in scores],
+            threat=[int(s.severity > 0) for s in scores],
+            conditional=[int(s.severity > 0 and s.conditional >= cond_cut) for s in scores],
             severity=[s.severity for s in scores],
             threat_prob=[s.threat for s in scores],
             conditional_prob=[s.conditional for s in scores],

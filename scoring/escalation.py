@@ -1,13 +1,32 @@
-"""The combined escalation score of one statement.
+"""The combined escalation score of one statement, and how the scores behind it are made.
+
+Model (see `scoring.model`, `scoring.tagger`, `scoring.split`):
+
+* Sentences come from `split_sentences` (blingfire plus news fixes for headings, bullets
+  and abbreviations).
+* Features: word 1-2-gram TF-IDF, char_wb 4-gram TF-IDF and 26 hand-made cues
+  (`scoring.cues`: condition markers, threat verbs, modals, denial, past reports,
+  third-party analysis, severity words, and conjunctions of them).
+* P(threat) and P(conditional threat) come from class-balanced logistic regressions,
+  Platt-calibrated on document-grouped out-of-fold scores of the training documents;
+  their decision thresholds are the F1-best on those out-of-fold probabilities.
+* Severity: a logistic regression over levels 1..3 fitted on threat sentences;
+  ``P(severity = 0) = 1 - P(threat)`` and ``P(severity = k) = P(threat) * P(k | threat)``.
+* Spans (actor, target, condition, action): a token tagger (one logistic regression per
+  field over word, context, cue and rule features) decoded to one contiguous span each.
+
+Escalation:
 
     escalation = P(threat) * (E[severity | threat] / 3) * (0.75 + 0.25 * P(conditional | threat))
 
-* ``E[severity | threat] = sum_k k * p_k / (p_1 + p_2 + p_3)`` over the severity-head
-  probabilities of levels 1..3 (level 0 means "no threat", already carried by P(threat)).
-* A conditional threat names its trigger and so is a standing commitment that can be
-  tripped; it weighs up to a quarter more than an unconditional one.
-* The result is in [0, 1]: 1 only for a certain, conditional, war/WMD-level threat; 0 for
-  a certain non-threat.
+* ``E[severity | threat] = sum_k k * P(k | threat)`` over levels 1..3.
+* ``P(conditional | threat) = P(conditional threat) / P(threat)``. A conditional threat
+  names its trigger and so is a standing commitment that can be tripped: it weighs up to
+  a quarter more than an unconditional one.
+* The result is in [0, 1]: 1 only for a certain, conditional, war/WMD-level threat, 0 for
+  a certain non-threat; a certain unconditional sanctions threat scores 0.25, a certain
+  conditional threat of force 0.67. Because P(threat) is calibrated, summing escalation
+  over statements gives an expected severity-weighted count of threats.
 """
 
 from __future__ import annotations

@@ -5,18 +5,23 @@
 "extraction": {condition, action, actor, target (token F1), actor_overlap, target_overlap},
 "calibration": {...}, "n": ...}``. "conditional" is the conditional-threat class
 (threat = 1 and conditional = 1). Extraction figures average over held-out sentences
-whose gold span is present.
+whose gold span is present: "extraction" is end to end (no span when the model misses
+the threat); "extraction_given_threat" runs the span tagger on the gold threat sentences
+with their gold conditional flag, measuring extraction alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from scoring.data import SPAN_FIELDS, Example
+
+if TYPE_CHECKING:
+    from scoring.scorer import Scorer
 from scoring.metrics import binary_prf, brier, macro_f1, overlaps, reliability, token_f1
 
 
@@ -77,3 +82,11 @@ def _extraction(examples: Sequence[Example], spans: list[dict[str, str | None]])
             out[f"{name}_overlap"] = round(float(np.mean(hits)), 4) if hits else None
         out[f"n_{name}"] = len(pairs)
     return out
+
+
+def extraction_given_threat(scorer: Scorer, examples: Sequence[Example]) -> dict[str, Any]:
+    """Span figures of the scorer's tagger on the gold threat sentences of `examples`."""
+    threats = [e for e in examples if e.threat]
+    spans = scorer.tagger.predict([e.text for e in threats], [bool(e.conditional) for e in threats])
+    texts = [{f: (sp.text if (sp := s[f]) else None) for f in SPAN_FIELDS} for s in spans]
+    return _extraction(threats, texts)

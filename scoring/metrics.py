@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -60,7 +61,7 @@ def brier(gold: Sequence[int], prob: npt.ArrayLike) -> float:
     return round(float(np.mean((np.asarray(prob, dtype=float) - g) ** 2)), 4)
 
 
-def reliability(gold: Sequence[int], prob: npt.ArrayLike, bins: int = 10) -> list[dict[str, float]]:
+def reliability(gold: Sequence[int], prob: npt.ArrayLike, bins: int = 10) -> list[dict[str, Any]]:
     """Reliability table: per probability bin, count, mean predicted, observed rate."""
     g = np.asarray(gold, dtype=float)
     p = np.asarray(prob, dtype=float)

@@ -8,7 +8,7 @@ from typing import Any
 from scoring.baselines import KeywordBaseline, ScorerPredictor, TfidfLRBaseline
 from scoring.data import SPLIT_SEED, TEST_PERCENT, labelled_files, load_dir, load_file, split
 from scoring.errors import LabelledDataError
-from scoring.evaluate import evaluate
+from scoring.evaluate import evaluate, extraction_given_threat
 from scoring.scorer import load_scorer
 
 
@@ -25,11 +25,14 @@ def run_eval(data: Path, data_dir: Path, model: Path | None, baselines: bool) ->
     _, test = split(_load(data))
     if not test:
         raise LabelledDataError(f"{data} has no held-out documents")
-    result = evaluate(ScorerPredictor(load_scorer(model)), test)
+    scorer = load_scorer(model)
+    result = evaluate(ScorerPredictor(scorer), test)
+    result["extraction_given_threat"] = extraction_given_threat(scorer, test)
     result["split"] = {
         "data": str(data),
         "description": f"held-out docs: sha256('{SPLIT_SEED}:'+doc) % 100 < {TEST_PERCENT}",
         "split": "test",
+        "model_version": scorer.version,
     }
     if baselines:
         train_files = labelled_files(data_dir)

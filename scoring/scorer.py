@@ -1,7 +1,9 @@
 """The Scorer: text in, one StatementScore per sentence out.
 
 Load it once per process with `load_scorer()`; every StatementScore names the
-`model_version` that produced it.
+`model_version` that produced it. A sentence is a threat when P(threat) reaches the
+model's learnt threshold (`ThreatModel.decide`); only then are severity > 0 and spans
+given. Severity is the most probable level among 1..3 for threats, else 0.
 """
 
 from __future__ import annotations
@@ -9,22 +11,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from scoring.artifact import load_artifact
 from scoring.errors import ArtifactError
 from scoring.escalation import escalation
-from scoring.extract import extract
-from scoring.model import ThreatModel, ThreatProbs
+from scoring.model import ThreatModel
 from scoring.split import split_sentences
-from scoring.types import ModelCard, StatementScore
+from scoring.tagger import SpanTagger
+from scoring.types import ModelCard, Span, StatementScore
 
-THREAT_THRESHOLD = 0.5
+_NO_SPANS: dict[str, Span | None] = dict.fromkeys(("actor", "target", "condition", "action"))
 
 
 class Scorer:
-    """Scores statements with a trained ThreatModel."""
+    """Scores statements with a trained ThreatModel and SpanTagger."""
 
-    def __init__(self, model: ThreatModel, card: ModelCard) -> None:
+    def __init__(self, model: ThreatModel, tagger: SpanTagger, card: ModelCard) -> None:
         self.model = model
+        self.tagger = tagger
         self.card = card
         self.version: str = card.model_version
 
@@ -36,53 +41,50 @@ class Scorer:
         """Score many texts in one batch; result i belongs to texts[i]."""
         spans = [split_sentences(t) for t in texts]
         flat = [t[s:e] for t, sp in zip(texts, spans, strict=True) for s, e in sp]
-        scored = iter(self.score_sentences(flat, spans=[sp for sps in spans for sp in sps]))
+        scored = iter(self.score_sentences(flat, [sp for sps in spans for sp in sps]))
         return [[next(scored) for _ in sp] for sp in spans]
 
     def score_sentences(
-        self, sentences: Sequence[str], spans: Sequence[tuple[int, int]] | None = None
+        self, sentences: Sequence[str], offsets: Sequence[tuple[int, int]] | None = None
     ) -> list[StatementScore]:
-        """Score sentences as given (no splitting); `spans` default to (0, len)."""
+        """Score sentences as given (no splitting); `offsets` default to (0, len)."""
         if not sentences:
             return []
         probs = self.model.predict_all(sentences)
+        is_threat, is_cond = self.model.decide(probs)
         esc = escalation(probs.threat, probs.conditional, probs.severity)
-        offsets = spans or [(0, len(s)) for s in sentences]
-        return [
-            self._statement(s, offsets[i], probs, float(esc[i]), i)
-            for i, s in enumerate(sentences)
-        ]
-
-    def _statement(
-        self, text: str, span: tuple[int, int], probs: ThreatProbs, esc: float, i: int
-    ) -> StatementScore:
-        threat = float(probs.threat[i])
-        cond = float(probs.conditional[i])
-        sev_probs = tuple(float(p) for p in probs.severity[i])
-        severity = 0 if threat < THREAT_THRESHOLD else 1 + int(probs.severity[i, 1:].argmax())
-        is_threat = threat >= THREAT_THRESHOLD
-        ext = extract(text, conditional=cond >= THREAT_THRESHOLD) if is_threat else None
-        return StatementScore(
-            text=text,
-            start=span[0],
-            end=span[1],
-            threat=threat,
-            conditional=cond,
-            severity=severity,
-            severity_probs=(sev_probs[0], sev_probs[1], sev_probs[2], sev_probs[3]),
-            escalation=esc,
-            model_version=self.version,
-            actor=ext.actor if ext else None,
-            target=ext.target if ext else None,
-            condition=ext.condition if ext else None,
-            action=ext.action if ext else None,
-        )
+        levels = np.where(is_threat, 1 + probs.severity[:, 1:].argmax(axis=1), 0)
+        hits: list[int] = np.flatnonzero(is_threat).tolist()
+        tagged = self.tagger.predict([sentences[i] for i in hits], [bool(is_cond[i]) for i in hits])
+        fields = dict(zip(hits, tagged, strict=True))
+        out = []
+        for i, text in enumerate(sentences):
+            start, end = offsets[i] if offsets else (0, len(text))
+            span = fields.get(i, _NO_SPANS)
+            sev = probs.severity[i]
+            out.append(
+                StatementScore(
+                    text=text,
+                    start=start,
+                    end=end,
+                    threat=float(probs.threat[i]),
+                    conditional=float(probs.conditional[i]),
+                    severity=int(levels[i]),
+                    severity_probs=(float(sev[0]), float(sev[1]), float(sev[2]), float(sev[3])),
+                    escalation=float(esc[i]),
+                    model_version=self.version,
+                    **span,
+                )
+            )
+        return out
 
 
 def load_scorer(path: Path | None = None) -> Scorer:
     """Load the artefact directory `path` (default: the shipped `scoring/artifacts/`)."""
     payload, card = load_artifact(path)
-    model = payload.get("model")
-    if not isinstance(model, ThreatModel):
-        raise ArtifactError("artefact holds no ThreatModel")
-    return Scorer(model, card)
+    model, tagger = payload.get("model"), payload.get("tagger")
+    if not isinstance(model, ThreatModel) or not isinstance(tagger, SpanTagger):
+        raise ArtifactError("artefact holds no ThreatModel and SpanTagger")
+    if payload.get("model_version") != card.model_version:
+        raise ArtifactError("artefact and model card name different model versions")
+    return Scorer(model, tagger, card)

@@ -17,14 +17,15 @@ import sklearn
 
 from scoring.artifact import save_artifact
 from scoring.baselines import ScorerPredictor
-from scoring.data import files_sha256, labelled_files, load_file, split
+from scoring.data import SPAN_FIELDS, files_sha256, labelled_files, load_file, split
 from scoring.evaluate import evaluate
 from scoring.model import ThreatModel
 from scoring.scorer import Scorer
+from scoring.tagger import SpanTagger
 from scoring.types import ModelCard
 
 MODEL_NAME = "threat-lr"
-MODEL_REV = "1"
+MODEL_REV = "3"
 
 
 def _trained_at() -> str:
@@ -39,12 +40,18 @@ def train_artifact(data_dir: Path, out_dir: Path) -> ModelCard:
     examples = [ex for p in files for ex in load_file(p)]
     train, test = split(examples)
     labels = np.array([[e.threat, e.conditional, e.severity] for e in train])
-    model = ThreatModel().fit([e.text for e in train], labels)
+    model = ThreatModel().fit([e.text for e in train], labels, [e.doc for e in train])
+    threats = [e for e in train if e.threat]
+    tagger = SpanTagger().fit(
+        [e.text for e in threats],
+        [bool(e.conditional) for e in threats],
+        [{f: e.span(f) for f in SPAN_FIELDS} for e in threats],
+    )
     data_sha = files_sha256(files)
     version = f"{MODEL_NAME}-{MODEL_REV}-{data_sha[:10]}"
     card = ModelCard(version, sklearn.__version__, data_sha, _trained_at(), {})
-    metrics = evaluate(ScorerPredictor(Scorer(model, card)), test)
+    metrics = evaluate(ScorerPredictor(Scorer(model, tagger, card)), test)
     metrics["split"] = {"train_sentences": len(train), "test_sentences": len(test)}
     card = ModelCard(version, sklearn.__version__, data_sha, card.trained_at, metrics)
-    save_artifact({"model": model, "model_version": version}, card, out_dir)
+    save_artifact({"model": model, "tagger": tagger, "model_version": version}, card, out_dir)
     return card

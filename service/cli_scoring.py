@@ -76,11 +76,17 @@ def _table(result: dict[str, Any]) -> str:
 
 def bench_scoring(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    splitters: Annotated[
+        bool, typer.Option("--splitters", help="Compare sentence splitters instead.")
+    ] = False,
+    data_dir: DataDirOpt = DEFAULT_DATA_DIR,
+    repeats: Annotated[int, typer.Option("--repeats", min=1)] = 7,
 ) -> None:
     """Benchmark end-to-end scoring speed and model load time (one core)."""
     from bench.scoring import run_bench
+    from bench.splitters import compare_splitters
 
-    result = run_bench()
+    result = compare_splitters(data_dir) if splitters else run_bench(data_dir, repeats)
     typer.echo(
         json.dumps(result, indent=2)
         if as_json

@@ -1,0 +1,98 @@
+"""Training and evaluation end to end on a small labelled set written in our own words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scoring.artifact import CARD_FILE, MODEL_FILE
+from scoring.data import is_test_doc
+from scoring.report import run_eval
+from scoring.scorer import load_scorer
+from scoring.train import train_artifact
+
+# own words: templates filled with invented actors, targets and triggers
+ACTORS = [
+    "The Northern Brigade",
+    "The coastal militia",
+    "General Arvo",
+    "The river front",
+    "The mountain council",
+    "The island navy",
+    "Commander Tesk",
+    "The valley guard",
+]
+LEVELS = [(1, "impose sanctions on"), (2, "attack"), (3, "wage all-out war on")]
+TARGETS = [
+    "the border posts",
+    "the capital",
+    "the supply convoys",
+    "the port",
+    "the airfield",
+    "the rail depot",
+]
+
+
+def _rows() -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for i in range(36):
+        actor, target, doc = ACTORS[i % 8], TARGETS[i % 6], f"own-doc-{i:02d}"
+        cond = f"if the troops cross line {i}"
+        level, verb = LEVELS[i % 3]
+        threat = f"{actor} warned it will {verb} {target} {cond}."
+        plain = f"{actor} opened a new school near {target} on day {i}."
+        rows.append(_row(threat, 1, 1, level, actor, target, cond, f"{verb} {target}", doc))
+        rows.append(_row(plain, 0, 0, 0, None, None, None, None, doc))
+    return rows
+
+
+def _row(
+    text: str, t: int, c: int, s: int, a: object, g: object, k: object, x: object, doc: str
+) -> dict[str, object]:
+    return {
+        "text": text,
+        "threat": t,
+        "conditional": c,
+        "severity": s,
+        "actor": a,
+        "target": g,
+        "condition": k,
+        "action": x,
+        "source": "own words",
+        "doc": doc,
+    }
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("data")
+    (d / "own.jsonl").write_text("\n".join(json.dumps(r) for r in _rows()) + "\n")
+    return d
+
+
+def test_train_is_deterministic_and_records_provenance(data_dir: Path, tmp_path: Path) -> None:
+    card_a = train_artifact(data_dir, tmp_path / "a")
+    card_b = train_artifact(data_dir, tmp_path / "b")
+    assert card_a.model_version == card_b.model_version
+    assert card_a.data_sha256 == card_b.data_sha256
+    assert card_a.metrics["n"] == sum(is_test_doc(f"own-doc-{i:02d}") for i in range(36)) * 2
+    text = "The harbour guard warned it will attack the ferries if the troops cross line 99."
+    a = load_scorer(tmp_path / "a").score(text)[0]
+    b = load_scorer(tmp_path / "b").score(text)[0]
+    assert a == b
+    assert (tmp_path / "a" / MODEL_FILE).is_file() and (tmp_path / "a" / CARD_FILE).is_file()
+
+
+def test_eval_json_shape_and_split(data_dir: Path) -> None:
+    result = run_eval(data_dir / "own.jsonl", data_dir, None, baselines=True)
+    assert result["split"]["split"] == "test"
+    test_docs = {f"own-doc-{i:02d}" for i in range(36) if is_test_doc(f"own-doc-{i:02d}")}
+    assert result["n"] == 2 * len(test_docs) and result["n_docs"] == len(test_docs)
+    for key in ("threat", "conditional"):
+        assert set(result[key]) == {"precision", "recall", "f1"}
+    assert 0.0 <= result["severity"]["macro_f1"] <= 1.0
+    assert set(result["extraction"]) >= {"condition", "action", "actor", "target"}
+    assert set(result["baselines"]) == {"tfidf_lr", "keyword"}
+    assert result["threat"]["f1"] > 0.9

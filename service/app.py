@@ -10,17 +10,22 @@ from fastapi import FastAPI
 
 from service import problems
 from service.api import (
+    actors,
     deliveries,
     feeds,
     health,
     items,
+    keys,
     metrics,
+    risk,
     rules,
     score,
     silences,
     statements,
     subscriptions,
+    threats,
 )
+from service.auth import admin_access, read_access
 from service.config import Settings
 from service.jobs import build_scheduler
 from service.limits import BodyLimit
@@ -56,16 +61,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     problems.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
-    for router in (health.router, score.router, statements.router):
-        app.include_router(router)
-    for router in (subscriptions.router, deliveries.router, metrics.router, items.router):
-        app.include_router(router)
-    for router in (  # admin scope
-        rules.router,
-        silences.router,
-        deliveries.admin_router,
-        feeds.router,
-        items.admin_router,
-    ):
-        app.include_router(router)
+    app.include_router(health.router)
+    app.include_router(metrics.router)  # scraped by Prometheus, like /healthz left open
+    read_routers = (score.router, statements.router, risk.router, threats.router, actors.router)
+    for router in (*read_routers, subscriptions.router, deliveries.router, items.router):
+        app.include_router(router, dependencies=[read_access])
+    admin_routers = (actors.admin_router, keys.router, rules.router, silences.router)
+    for router in (*admin_routers, deliveries.admin_router, feeds.router, items.admin_router):
+        app.include_router(router, dependencies=[admin_access])
     return app

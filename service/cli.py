@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from service import cli_alerts, cli_ingest, cli_scoring
+from service import cli_alerts, cli_ingest, cli_risk, cli_scoring
 from service.config import Settings
 from service.db import make_engine, upgrade
 
@@ -30,6 +30,7 @@ def group(name: str) -> typer.Typer:
 bench_app = group("bench")
 cli_alerts.register(app, bench_app)
 cli_ingest.register(app, bench_app)
+cli_risk.register(app, bench_app)
 
 
 @app.command()

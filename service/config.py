@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     )
     smtp: SmtpSettings = SmtpSettings()
 
+    admin_api_key: SecretStr | None = Field(
+        default=None, description="A first admin API key (bearer token) so a newcomer can start."
+    )
+    risk_half_life_h: float = Field(
+        default=72.0, gt=0, description="Hours after which a statement weighs half in risk."
+    )
+
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
         if not self.database_url:

@@ -28,8 +28,12 @@ class NotFoundError(RedlineError):
 
 
 class ConflictError(RedlineError):
-    """The request clashes with what is stored (a duplicate name or URL, a delivery not dead)."""
+    """The request clashes with what is stored (a duplicate name, URL, id or alias)."""
 
 
 class InvalidInputError(RedlineError):
     """Well-formed input the service refuses (an unsafe address, an impossible rule)."""
+
+
+class InvalidQueryError(RedlineError):
+    """A query parameter is well-typed but unusable (a bad cursor, an empty window)."""

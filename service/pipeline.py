@@ -22,6 +22,7 @@ from service.alerting import AlertPolicy, facts_of, on_statement_stored, stateme
 from service.bulk import bulk_insert
 from service.tables import Alert, Delivery, Item, Statement
 from service.times import utcnow
+from service.triggers import ANNOTATED, WatchStep
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,7 @@ def score_items(
     """Stores the statements of `items` (replacing this model's earlier ones); no commit."""
     offsets = _clear_previous(session, [i.id for i in items if i.id is not None], scorer.version)
     rules = statement_rules(session) if policy is not None else []
+    watch = WatchStep.load(session)
     now = utcnow()
     quiet: list[dict[str, Any]] = []
     scored: list[int] = []
@@ -150,10 +152,12 @@ def score_items(
             rows = _rows(item.id, result, offsets.get(item.id, 0), now)
             for row in rows:
                 statement = Statement(**row)
-                if policy is not None and _fires(rules, statement):
-                    _store_statement(session, item, statement, policy)
+                watch.annotate(statement, item)
+                # Rescoring (no policy) re-annotates but opens no watch and fires nothing again.
+                if policy is not None and (_fires(rules, statement) or watch.involves(statement)):
+                    _store_statement(session, item, statement, policy, watch)
                 else:
-                    quiet.append(row)
+                    quiet.append(row | {k: getattr(statement, k) for k in ANNOTATED})
             scored.append(item.id)
             report.scored += 1
     if quiet:  # most statements fire nothing and need no ORM object: insert them in bulk
@@ -201,8 +205,11 @@ def _clear_previous(session: Session, item_ids: list[int], version: str) -> dict
     return offsets
 
 
-def _store_statement(session: Session, item: Item, row: Statement, policy: AlertPolicy) -> None:
-    """Adds one statement a rule fires on, and files its alerts (statements that fire nothing
-    are inserted in bulk by `score_items`; rescoring passes no policy)."""
+def _store_statement(
+    session: Session, item: Item, row: Statement, policy: AlertPolicy, watch: WatchStep
+) -> None:
+    """Adds one statement that fires a rule or touches a watch, and runs both steps (the rest
+    are inserted in bulk by `score_items`)."""
     session.add(row)
+    watch.run(session, row=row, policy=policy)
     on_statement_stored(session, statement=row, item=item, policy=policy)

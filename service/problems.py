@@ -12,7 +12,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from scoring import ArtifactError
-from service.errors import ConflictError, InvalidInputError, NotFoundError, RedlineError
+from service.errors import (
+    ConflictError,
+    InvalidInputError,
+    InvalidQueryError,
+    NotFoundError,
+    RedlineError,
+)
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -21,6 +27,7 @@ STATUS: dict[type[Exception], int] = {
     ArtifactError: 503,
     ConflictError: 409,
     InvalidInputError: 422,
+    InvalidQueryError: 422,
 }
 
 

@@ -1,49 +1,61 @@
-"""Stored, scored statements, newest first."""
+"""Stored, scored statements, newest first, filtered and paged by cursor."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlmodel import col, select
 
+from service import statement_query
 from service.deps import SessionDep
-from service.schemas import ItemRef, StatementPage, StatementRead
-from service.tables import Item, Statement
+from service.schemas_risk import StatementCursorPage
+from service.statement_query import MAX_PAGE, StatementFilter
 
 router = APIRouter(prefix="/v1/statements", tags=["statements"])
 
+Probability = Annotated[float, Query(ge=0, le=1)]
 
-@router.get("", response_model=StatementPage)
+
+@router.get("", response_model=StatementCursorPage)
 def list_statements(
     session: SessionDep,
+    actor: Annotated[str | None, Query(max_length=64, description="Canonical actor id.")] = None,
+    target: Annotated[str | None, Query(max_length=64, description="Canonical target id.")] = None,
+    country: Annotated[
+        str | None, Query(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3, either side.")
+    ] = None,
+    conditional: Annotated[bool | None, Query(description="Conditional threats only.")] = None,
+    min_severity: Annotated[int, Query(ge=0, le=3)] = 0,
     min_score: Annotated[
         float, Query(ge=0, le=1, description="Lowest escalation score to return.")
     ] = 0.0,
-    min_conditional: Annotated[float, Query(ge=0, le=1)] = 0.0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    min_conditional: Probability = 0.0,
+    since: Annotated[datetime | None, Query(description="Said at or after (ISO 8601).")] = None,
+    until: Annotated[datetime | None, Query(description="Said before (ISO 8601).")] = None,
+    q: Annotated[
+        str | None, Query(min_length=2, max_length=200, description="Text contains.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     model_version: Annotated[
         str | None, Query(max_length=64, description="Only statements scored by this model.")
     ] = None,
-) -> StatementPage:
-    """The latest scored statements, newest first, filtered by score."""
-    query = (
-        select(Statement, Item)
-        .join(Item, col(Item.id) == Statement.item_id)
-        .where(Statement.escalation >= min_score)
-        .where(Statement.conditional >= min_conditional)
-        .order_by(col(Statement.scored_at).desc(), col(Statement.id).desc())
-        .limit(limit)
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="`next_cursor` of a page.")
+    ] = None,
+) -> StatementCursorPage:
+    """The latest scored statements, newest first, filtered; follow `next_cursor` for more."""
+    filters = StatementFilter(
+        actor=actor,
+        target=target,
+        country=country,
+        conditional=conditional,
+        min_severity=min_severity,
+        min_score=min_score,
+        min_conditional=min_conditional,
+        since=since,
+        until=until,
+        q=q,
+        model_version=model_version,
     )
-    if model_version is not None:
-        query = query.where(Statement.model_version == model_version)
-    rows = session.exec(query).all()
-    return StatementPage(
-        statements=[
-            StatementRead(
-                **s.model_dump(exclude={"item_id", "start", "end"}),
-                item=ItemRef(**i.model_dump(include=set(ItemRef.model_fields))),
-            )
-            for s, i in rows
-        ]
-    )
+    return statement_query.page(session, filters=filters, limit=limit, cursor=cursor)

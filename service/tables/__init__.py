@@ -13,11 +13,15 @@ from service.tables.alerting import (
 )
 from service.tables.core import Delivery, DeliveryAttempt, Feed, Item, Statement
 from service.tables.ingest import ItemFeed
+from service.tables.risk import Actor, ActorAlias, ApiKey, ThreatWatch, TriggerLink
 
 __all__ = [
+    "Actor",
+    "ActorAlias",
     "Alert",
     "AlertGroup",
     "AlertRule",
+    "ApiKey",
     "Delivery",
     "DeliveryAttempt",
     "Feed",
@@ -27,4 +31,6 @@ __all__ = [
     "Statement",
     "Subscription",
     "SubscriptionRule",
+    "ThreatWatch",
+    "TriggerLink",
 ]

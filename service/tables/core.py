@@ -89,6 +89,26 @@ class Statement(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("item_id", "part", "position", "model_version"),
         Index("ix_statement_scored_at_id", "scored_at", "id"),
+        # Risk and listing queries: one dyad, one side or one country over a time window.
+        Index(
+            "ix_statement_dyad",
+            "actor_id",
+            "target_id",
+            "observed_at",
+            # Covering on PostgreSQL: a dyad's risk is an index-only scan.
+            postgresql_include=[
+                "id",
+                "threat",
+                "conditional",
+                "severity",
+                "story",
+                "source_domain",
+            ],
+        ),
+        Index("ix_statement_target_time", "target_id", "observed_at"),
+        Index("ix_statement_actor_country_time", "actor_country", "observed_at"),
+        Index("ix_statement_target_country_time", "target_country", "observed_at"),
+        Index("ix_statement_observed_at_id", "observed_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -105,6 +125,16 @@ class Statement(SQLModel, table=True):
     extraction: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     model_version: str = Field(max_length=64)
     scored_at: datetime = _created()
+    # Canonical actors (scoring/actors.py); unknown mentions stay only in `extraction`.
+    actor_id: str | None = Field(default=None, max_length=64)
+    target_id: str | None = Field(default=None, max_length=64)
+    actor_country: str | None = Field(default=None, max_length=3)
+    target_country: str | None = Field(default=None, max_length=3)
+    # Independence of sources: the outlet's domain and the story (normalised text) hash.
+    source_domain: str | None = Field(default=None, max_length=255)
+    story: str | None = Field(default=None, max_length=64)
+    # When it was said: the item's publication time, else when it was scored.
+    observed_at: datetime = _created()
 
 
 class Delivery(SQLModel, table=True):

@@ -7,6 +7,10 @@ from typing import Any
 
 from service.config import Settings
 
+# The first admin key every test app starts with (REDLINE_ADMIN_API_KEY in real life).
+ADMIN_KEY = "test-admin-key"
+ADMIN_HEADERS = {"Authorization": f"Bearer {ADMIN_KEY}"}
+
 
 def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
     """Settings for a test: its own database, no scheduler, no sample feed unless asked."""
@@ -19,6 +23,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settin
         "delivery_backoff_s": 0.01,
         "delivery_backoff_max_s": 0.05,
         "outbound_allow": ["127.0.0.0/8", "::1/128"],
+        "admin_api_key": ADMIN_KEY,
     }
     values.update(overrides)
     return Settings(**values)

@@ -22,14 +22,16 @@ from service.runtime import Runtime
 from service.tables import Alert, Delivery
 from service.times import utcnow
 from tests.service.alerting_helpers import store
-from tests.service.helpers import make_settings
+from tests.service.helpers import ADMIN_HEADERS, make_settings
 
 RULE: dict[str, Any] = {"name": "ports", "threshold": 0.7, "group_wait_s": 0}
 
 
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(database_url, tmp_path))) as test_client:
+    with TestClient(
+        create_app(make_settings(database_url, tmp_path)), headers=ADMIN_HEADERS
+    ) as test_client:
         yield test_client
 
 
@@ -172,7 +174,7 @@ def test_private_addresses_are_refused_unless_allowlisted(
     database_url: str, tmp_path: Path
 ) -> None:
     settings = make_settings(database_url, tmp_path, outbound_allow=[])
-    with TestClient(create_app(settings)) as strict:
+    with TestClient(create_app(settings), headers=ADMIN_HEADERS) as strict:
         rule = strict.post("/v1/admin/rules", json=RULE).json()
         for url in ("http://127.0.0.1:9/h", "http://169.254.169.254/", "http://192.168.1.1/"):
             body = {"channel": "slack", "address": url, "rule_ids": [rule["id"]]}

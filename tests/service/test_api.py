@@ -15,6 +15,8 @@ from service.jobs import poll_feeds
 from tests.conftest import FIXTURES
 from tests.service.helpers import make_settings
 
+ADMIN_KEY = "test-admin-key"
+
 # Own words, written for these tests.
 THREAT = (
     "The movement's leader warned that foreign embassies in the capital would be attacked "
@@ -24,7 +26,9 @@ THREAT = (
 
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(database_url, tmp_path))) as test_client:
+    settings = make_settings(database_url, tmp_path, admin_api_key=ADMIN_KEY)
+    with TestClient(create_app(settings)) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {ADMIN_KEY}"
         yield test_client
 
 
@@ -102,7 +106,7 @@ def test_statements_newest_first_with_filters(client: TestClient, httpserver: HT
 
     everything = client.get("/v1/statements", params={"limit": 500}).json()["statements"]
     assert len(everything) >= 4
-    order = [(s["scored_at"], s["id"]) for s in everything]
+    order = [(s["observed_at"], s["id"]) for s in everything]
     assert order == sorted(order, reverse=True)
     assert everything[0]["item"]["title"]
 

@@ -14,12 +14,14 @@ from service.app import create_app
 from service.jobs import poll_feeds
 from service.runtime import Runtime
 from tests.service.feedkit import CALM, THREAT, Entry, rss2
-from tests.service.helpers import make_settings
+from tests.service.helpers import ADMIN_HEADERS, make_settings
 
 
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(database_url, tmp_path))) as test_client:
+    with TestClient(
+        create_app(make_settings(database_url, tmp_path)), headers=ADMIN_HEADERS
+    ) as test_client:
         yield test_client
 
 

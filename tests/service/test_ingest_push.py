@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,7 +18,7 @@ from service.rescore import rescore
 from service.runtime import Runtime
 from service.times import utcnow
 from tests.service.feedkit import CALM, THREAT, Entry, rss2
-from tests.service.helpers import make_settings
+from tests.service.helpers import ADMIN_HEADERS, make_settings
 
 POISON = "The unreadable sentence that breaks the scorer."  # own words
 
@@ -38,7 +39,9 @@ class PoisonedScorer(Scorer):
 
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(database_url, tmp_path))) as test_client:
+    with TestClient(
+        create_app(make_settings(database_url, tmp_path)), headers=ADMIN_HEADERS
+    ) as test_client:
         yield test_client
 
 
@@ -176,9 +179,14 @@ def test_rescore_adds_statements_for_the_new_model_and_keeps_the_old(client: Tes
     }
     assert by_version[old] and len(by_version[old]) == len(by_version["v-next"])
     assert {s["model_version"] for s in by_version["v-next"]} == {"v-next"}
-    assert [s["text"] for s in sorted(by_version[old], key=lambda s: s["id"])] == [
-        s["text"] for s in sorted(by_version["v-next"], key=lambda s: s["id"])
-    ]
+
+    def in_item_order(rows: list[dict[str, Any]]) -> list[str]:
+        return [
+            s["text"]
+            for s in sorted(rows, key=lambda s: (s["item"]["id"], s["part"], s["position"]))
+        ]
+
+    assert in_item_order(by_version[old]) == in_item_order(by_version["v-next"])
     future = rescore(
         runtime.engine,
         scorer=Scorer(

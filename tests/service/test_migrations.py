@@ -9,6 +9,8 @@ import service.tables  # noqa: F401  (registers the tables)
 from service.db import downgrade, make_engine, upgrade
 
 TABLES = {"feed", "item", "statement", "delivery", "delivery_attempt", "alert_rule", "alert"}
+TABLES |= {"actor", "actor_alias", "threat_watch", "trigger_link", "api_key"}
+TABLES |= {"item_feed", "subscription", "silence", "alert_group"}
 
 
 def test_upgrade_downgrade_upgrade(database_url: str) -> None:

@@ -23,6 +23,8 @@ def _free_port() -> int:
 def test_serve_scores_the_sample_feed_within_a_minute(tmp_path: Path) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REDLINE_")}
+    env["REDLINE_ADMIN_API_KEY"] = "serve-test-admin-key"
+    auth = {"Authorization": "Bearer serve-test-admin-key"}
     redline = shutil.which("redline") or str(Path(sys.executable).with_name("redline"))
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
@@ -39,7 +41,9 @@ def test_serve_scores_the_sample_feed_within_a_minute(tmp_path: Path) -> None:
         while time.monotonic() < deadline and not statements:
             time.sleep(0.5)
             try:
-                response = httpx.get(f"{base}/v1/statements", params={"min_conditional": 0.5})
+                response = httpx.get(
+                    f"{base}/v1/statements", params={"min_conditional": 0.5}, headers=auth
+                )
             except httpx.TransportError:
                 continue
             statements = response.json()["statements"]

@@ -1,0 +1,252 @@
+"""Benchmark: latency of /v1/risk (one dyad, 7 days) and of one /v1/statements page.
+
+1. N synthetic statements are loaded with COPY into a dedicated PostgreSQL schema (kept and
+   reused across runs when it already holds N statements).
+2. `uvicorn service.app:create_app --factory` serves that schema: one worker, loopback.
+3. A paced generator (32 connections, uvloop) sends a fixed count of requests at a fixed
+   rate (bounded load) with a read API key stored in the database; latency per request.
+Dyads are drawn from a skewed (Zipf) distribution, as news is: a few dyads carry most.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import uvloop
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from service.auth import Scope, create_key
+from service.db import make_engine, upgrade
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+ACTORS = [
+    ("hezbollah", "LBN"), ("ISR", "ISR"), ("IRN", "IRN"), ("USA", "USA"), ("houthis", "YEM"),
+    ("irgc", "IRN"), ("RUS", "RUS"), ("UKR", "UKR"), ("nato", None), ("hamas", "PSE"),
+    ("CHN", "CHN"), ("TWN", "TWN"), ("PRK", "PRK"), ("KOR", "KOR"), ("IND", "IND"),
+    ("PAK", "PAK"), ("kataib-hezbollah", "IRQ"), ("IRQ", "IRQ"), ("SYR", "SYR"), ("TUR", "TUR"),
+]  # fmt: skip
+N_DYADS = 200
+SCHEMA_REVISION = "r2"  # bump when the indexes change, so old data is rebuilt
+WORKERS = 32  # concurrent connections of the load generator
+
+
+def _dyads(rng: random.Random) -> list[tuple[tuple[str, str | None], tuple[str, str | None]]]:
+    pairs = [(a, b) for a in ACTORS for b in ACTORS if a != b]
+    rng.shuffle(pairs)
+    return pairs[:N_DYADS]
+
+
+def _zipf_weights(n: int) -> list[float]:
+    return [1.0 / (k + 1) for k in range(n)]
+
+
+def _schema_url(base: str, schema: str) -> str:
+    return f"{base}?options=-csearch_path%3D{schema}"
+
+
+def _count(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM statement")).scalar_one())
+    except DBAPIError:  # a missing schema or table means "build it"
+        return -1
+    finally:
+        engine.dispose()
+
+
+def _copy_rows(url: str, n: int, seed: int) -> None:
+    """COPY n statements (4 per item) spread over the last 365 days."""
+    rng = random.Random(seed)
+    dyads, weights = _dyads(rng), _zipf_weights(N_DYADS)
+    now = datetime.now(UTC)
+    engine = make_engine(url)
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        n_items = (n + 3) // 4
+        with cur.copy(
+            "COPY item (id, key, title, text, link, source, published_at, fetched_at) FROM STDIN"
+        ) as copy:
+            for i in range(1, n_items + 1):
+                at = now - timedelta(seconds=rng.uniform(0, 365 * 86400))
+                link = f"https://outlet{i % 97}.example/n/{i}"
+                copy.write_row((i, f"bench{i}", f"Item {i}", "", link, f"outlet{i % 97}", at, at))
+        columns = (
+            'id, item_id, part, position, text, start, "end", threat, conditional, severity, '
+            "escalation, extraction, model_version, scored_at, actor_id, target_id, "
+            "actor_country, target_country, source_domain, story, observed_at"
+        )
+        with cur.copy(f"COPY statement ({columns}) FROM STDIN") as copy:
+            for s in range(1, n + 1):
+                copy.write_row(_statement_row(s, rng, dyads, weights, now))
+        cur.execute("SELECT setval('item_id_seq', %s)", (n_items,))
+        cur.execute("SELECT setval('statement_id_seq', %s)", (n,))
+        raw.commit()
+    finally:
+        raw.close()
+        engine.dispose()
+    _vacuum(url)
+
+
+def _vacuum(url: str) -> None:
+    # VACUUM sets the visibility map, without which no scan is index-only (autovacuum
+    # does it in production); it cannot run inside a transaction.
+    vacuum = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with vacuum.connect() as conn:
+            conn.execute(text("VACUUM ANALYZE item"))
+            conn.execute(text("VACUUM ANALYZE statement"))
+    finally:
+        vacuum.dispose()
+
+
+def _statement_row(
+    s: int, rng: random.Random, dyads: list[Any], weights: list[float], now: datetime
+) -> tuple[Any, ...]:
+    (actor, a_country), (target, t_country) = rng.choices(dyads, weights)[0]
+    if rng.random() < 0.4:  # many statements name no known actor
+        actor = a_country = target = t_country = None
+    threat = rng.random() ** 4  # most sentences are no threat
+    severity = 0 if threat < 0.3 else rng.choice((1, 2, 2, 3))
+    at = now - timedelta(seconds=rng.uniform(0, 365 * 86400))
+    item_id = (s + 3) // 4
+    return (
+        s, item_id, "body", (s - 1) % 4, f"Synthetic statement {s} by {actor} about {target}.",
+        0, 40, threat, threat * rng.random(), severity, threat * severity / 3, "{}", "bench",
+        at, actor, target, a_country, t_country, f"outlet{item_id % 97}.example",
+        f"story{s // 3}", at,
+    )  # fmt: skip
+
+
+def prepare(base_url: str, n: int, seed: int = 7) -> str:
+    """A schema holding exactly n synthetic statements (built once, then reused)."""
+    schema = f"redline_bench_api_{n}_{SCHEMA_REVISION}"
+    url = _schema_url(base_url, schema)
+    if _count(url) == n:
+        return url
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    _copy_rows(url, n, seed)
+    return url
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, REDLINE_DATABASE_URL=url, REDLINE_SCHEDULER_ENABLED="false")
+    env |= {"REDLINE_SAMPLE_FEED": "false"}
+    cmd = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--log-level", "warning"]
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("the API did not start within 60 s")
+
+
+async def _load(base: str, token: str, paths: list[str], rate: float) -> dict[str, Any]:
+    """Sends every path at `rate` per second from `WORKERS` connections; latency in ms.
+
+    Request i is due at start + i / rate; a worker sends it when due (or at once if late),
+    so the offered load is fixed and bounded. `behind_ms` is how late the last one left:
+    near 0 when the server kept up.
+    """
+    limits = httpx.Limits(max_connections=WORKERS, max_keepalive_connections=WORKERS)
+    headers = {"Authorization": f"Bearer {token}"}
+    latencies: list[float] = []
+    errors = 0
+    lateness = 0.0
+    queue = iter(enumerate(paths))
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=10) as c:
+        start = time.perf_counter() + 0.2
+
+        async def worker() -> None:
+            nonlocal errors, lateness
+            for i, path in queue:
+                due = start + i / rate
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                t0 = time.perf_counter()
+                lateness = max(lateness, t0 - due)
+                try:
+                    ok = (await c.get(path)).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append((time.perf_counter() - t0) * 1000)
+                errors += 0 if ok else 1
+
+        await asyncio.gather(*(worker() for _ in range(WORKERS)))
+        elapsed = time.perf_counter() - start
+    cuts = statistics.quantiles(latencies, n=100)
+    return {
+        "n": len(paths),
+        "errors": errors,
+        "rps": round(len(paths) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 2),
+        "p99_ms": round(cuts[98], 2),
+        "behind_ms": round(lateness * 1000, 1),
+    }
+
+
+def _paths(kind: str, count: int, rng: random.Random) -> list[str]:
+    if kind == "statements":
+        return ["/v1/statements?limit=50"] * count
+    dyads = rng.choices(_dyads(random.Random(7)), _zipf_weights(N_DYADS), k=count)
+    return [f"/v1/risk?actor={a[0]}&target={t[0]}&window=7d" for a, t in dyads]
+
+
+def run_bench(
+    n_statements: int = 1_000_000,
+    rate: float = 500.0,
+    requests: int = 5000,
+    database_url: str = DEFAULT_URL,
+) -> dict[str, Any]:
+    """Builds (or reuses) the data, serves it, and measures both routes at `rate` req/s."""
+    t0 = time.perf_counter()
+    url = prepare(database_url, n_statements)
+    build_s = round(time.perf_counter() - t0, 1)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        _, token = create_key(session, name="bench", scope=Scope.READ)
+    engine.dispose()
+    port = _free_port()
+    server = _serve(url, port)
+    rng = random.Random(11)
+    result: dict[str, Any] = {"n_statements": n_statements, "target_rps": rate, "build_s": build_s}
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for kind in ("risk", "statements"):
+            uvloop.run(_load(base, token, _paths(kind, 200, rng), rate / 2))  # warm-up
+            result[kind] = uvloop.run(_load(base, token, _paths(kind, requests, rng), rate))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return result

@@ -1,0 +1,141 @@
+"""API keys with scopes, sent as bearer tokens; only a hash of each key is stored.
+
+A key reads `rl_<prefix>_<secret>`: the prefix finds the row, the SHA-256 of the whole
+key is compared in constant time. Keys are 256-bit random tokens, so a fast hash is the
+right tool (a slow password KDF protects low-entropy secrets and would cost every request
+tens of milliseconds). The `admin_api_key` setting is a first admin key that needs no row.
+
+A verified key is remembered for `CACHE_TTL_S` seconds per process, which spares a query on
+every request; revoking clears that memory in the revoking process at once, and other
+processes stop accepting the key within `CACHE_TTL_S`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Depends, HTTPException
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from service.deps import RuntimeDep
+from service.errors import NotFoundError
+from service.tables import ApiKey
+from service.times import utcnow
+
+logger = logging.getLogger(__name__)
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer rl_...`")
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+CACHE_TTL_S = 5.0
+_verified: dict[tuple[str, str], tuple[float, Scope]] = {}  # (database, digest) -> scope
+_verified_lock = threading.Lock()
+
+
+class Scope(StrEnum):
+    """What a key may do; `admin` includes `read`."""
+
+    READ = "read"
+    ADMIN = "admin"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_key(session: Session, *, name: str, scope: Scope) -> tuple[ApiKey, str]:
+    """Stores a new key and returns it with its token, which is shown once and never stored."""
+    prefix = secrets.token_hex(4)
+    token = f"rl_{prefix}_{secrets.token_urlsafe(32)}"
+    row = ApiKey(name=name, prefix=prefix, key_hash=_digest(token), scope=scope.value)
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    logger.info("api key %s created with scope %s", prefix, scope.value)
+    return row, token
+
+
+def revoke_key(session: Session, *, key_id: int) -> ApiKey:
+    """Marks a key revoked; it stops working at once."""
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        raise NotFoundError(f"no API key {key_id}")
+    if row.revoked_at is None:
+        with _verified_lock:
+            _verified.clear()
+        row.revoked_at = utcnow()
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+    return row
+
+
+def scope_of(session: Session, token: str, *, admin_token: str | None) -> Scope | None:
+    """The scope a token grants, or None for a wrong, unknown or revoked token."""
+    digest = _digest(token)
+    if admin_token is not None and hmac.compare_digest(digest, _digest(admin_token)):
+        return Scope.ADMIN
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != "rl":
+        return None
+    row = session.exec(select(ApiKey).where(col(ApiKey.prefix) == parts[1])).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    return Scope(row.scope) if hmac.compare_digest(digest, row.key_hash) else None
+
+
+def _remembered(engine: Engine, token: str) -> Scope | None:
+    with _verified_lock:
+        hit = _verified.get((str(engine.url), _digest(token)))
+    return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+
+def _looked_up(engine: Engine, token: str, admin_token: str | None) -> Scope | None:
+    with Session(engine) as session:
+        granted = scope_of(session, token, admin_token=admin_token)
+    if granted is not None:  # only good keys are remembered: a wrong one is asked again
+        with _verified_lock:
+            _verified[(str(engine.url), _digest(token))] = (
+                time.monotonic() + CACHE_TTL_S,
+                granted,
+            )
+    return granted
+
+
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def require(scope: Scope) -> Callable[[RuntimeDep, Credentials], Awaitable[Scope]]:
+    """A dependency: 401 without a valid key, 403 when the key's scope is too narrow."""
+
+    async def check(runtime: RuntimeDep, credentials: Credentials) -> Scope:
+        # async, so a remembered key costs no thread hop; a lookup runs in the threadpool.
+        if credentials is None:
+            raise HTTPException(401, "an API key is required (Authorization: Bearer)", _CHALLENGE)
+        secret = runtime.settings.admin_api_key
+        admin_token = secret.get_secret_value() if secret is not None else None
+        token = credentials.credentials
+        granted = _remembered(runtime.engine, token) or await run_in_threadpool(
+            _looked_up, runtime.engine, token, admin_token
+        )
+        if granted is None:
+            raise HTTPException(401, "unknown or revoked API key", _CHALLENGE)
+        if scope is Scope.ADMIN and granted is not Scope.ADMIN:
+            raise HTTPException(403, "this route needs an API key with the admin scope")
+        return granted
+
+    return check
+
+
+read_access = Depends(require(Scope.READ))
+admin_access = Depends(require(Scope.ADMIN))

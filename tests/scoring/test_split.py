@@ -72,3 +72,13 @@ def test_offsets_point_into_the_input() -> None:
 def test_empty_and_blank_text() -> None:
     assert split_sentences("") == []
     assert split_sentences(" \n\t ") == []
+
+
+def test_odd_whitespace_keeps_exact_offsets() -> None:
+    # own words
+    text = "The  army\tsaid it would   strike.  Then\u00a0nothing happened.\r\nThe end came."
+    assert sentences(text) == [
+        "The  army\tsaid it would   strike.",
+        "Then\u00a0nothing happened.",
+        "The end came.",
+    ]

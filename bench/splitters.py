@@ -16,9 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import blingfire  # type: ignore[import-untyped]
+import blingfire
 import pysbd
-import syntok.segmenter as syntok_segmenter  # type: ignore[import-untyped]
+import syntok.segmenter as syntok_segmenter
 
 from scoring.data import load_dir
 from scoring.split import split_sentences

@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import re
 
-import blingfire  # type: ignore[import-untyped]
+import blingfire
 
 _LINE_BREAK = re.compile(r"\n\s*(?=[^a-z\s])")
 _BULLET = re.compile(r"[-•*▪◦·‣–—]\s+|\d{1,2}[.)]\s+(?=[A-Z])")

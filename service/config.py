@@ -63,6 +63,10 @@ class Settings(BaseSettings):
 
     max_request_bytes: int = Field(default=1_000_000, gt=0)
 
+    risk_rules_interval_s: float = Field(
+        default=60.0, gt=0, description="How often risk alert rules are evaluated."
+    )
+
     alert_threshold: float = Field(
         default=0.7, ge=0, le=1, description="Conditional-threat probability that fires an alert."
     )

@@ -7,9 +7,12 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from scoring.risk import RiskParams
 from service.alert_groups import flush_due_groups
 from service.ingest import PollResult, poll_due_feeds
 from service.outbox import DrainReport
+from service.risk import StoredRisk
+from service.risk_alerts import RiskOutcome, evaluate_risk_rules
 from service.runtime import Runtime
 from service.times import utcnow
 
@@ -35,6 +38,14 @@ def deliver_alerts(runtime: Runtime) -> DrainReport:
     return runtime.courier.drain()
 
 
+def evaluate_risk(runtime: Runtime) -> list[RiskOutcome]:
+    """Evaluates every risk rule against the stored risk, then sends what fired."""
+    source = StoredRisk(runtime.engine, RiskParams(half_life_h=runtime.settings.risk_half_life_h))
+    outcomes = evaluate_risk_rules(runtime.engine, source=source, policy=runtime.policy)
+    deliver_alerts(runtime)
+    return outcomes
+
+
 def build_scheduler(runtime: Runtime, *, first_run: datetime | None = None) -> BackgroundScheduler:
     """A scheduler polling feeds and draining the outbox; the first poll runs at once."""
     scheduler = BackgroundScheduler(timezone="UTC")
@@ -54,6 +65,14 @@ def build_scheduler(runtime: Runtime, *, first_run: datetime | None = None) -> B
         args=[runtime],
         seconds=runtime.settings.delivery_interval_s,
         id="deliver_alerts",
+        **common,
+    )
+    scheduler.add_job(
+        evaluate_risk,
+        "interval",
+        args=[runtime],
+        seconds=runtime.settings.risk_rules_interval_s,
+        id="evaluate_risk",
         **common,
     )
     return scheduler

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, Engine, and_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -19,6 +19,7 @@ from scoring.risk import Evidence, Risk, RiskParams, combine, direction
 from service.errors import InvalidQueryError
 from service.schemas_risk import Contributor, RiskPoint, RiskRead, RiskSeries
 from service.tables import Item, Statement, ThreatWatch
+from service.times import utcnow
 
 MIN_THREAT = 0.05  # statements below this weigh nothing worth a row
 TOP_N = 5
@@ -185,3 +186,24 @@ def risk_series(
         bucket="1h" if bucket == "1h" else "1d",
         points=points,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRisk:
+    """Risk over the stored statements, in the shape the risk alert rules read it."""
+
+    engine: Engine
+    params: RiskParams
+
+    def risk(
+        self, *, actor: str | None, target: str | None, country: str | None, window: timedelta
+    ) -> tuple[float, float]:
+        """(score, trend) now; a rule with no subject has no risk (0, 0)."""
+        if actor is None and target is None and country is None:
+            return 0.0, 0.0
+        subject = Subject(actor=actor, target=target, country=country)
+        with Session(self.engine) as session:
+            read = risk_of(
+                session, subject=subject, window=window, end=utcnow(), params=self.params
+            )
+        return read.score, read.trend

@@ -39,3 +39,16 @@ def test_migrations_match_the_tables(database_url: str) -> None:
                 assert columns[column.name]["nullable"] == column.nullable, column
     finally:
         engine.dispose()
+
+
+def test_history_is_one_line() -> None:
+    """Parallel branches were merged into one chain: one head, one base."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from service.db import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    script = ScriptDirectory.from_config(cfg)
+    assert len(script.get_heads()) == 1 and len(script.get_bases()) == 1

@@ -197,25 +197,30 @@ def rules_of_kind(session: Session, kind: Kind) -> list[AlertRule]:
     return list(session.exec(query.order_by(col(AlertRule.id))).all())
 
 
-def statement_rules(session: Session) -> list[StatementRule]:
-    """The enabled statement rules as pure rules, to decide cheaply which statements fire."""
+def statement_rules(session: Session) -> list[tuple[AlertRule, StatementRule]]:
+    """The enabled statement rules with their pure form, read once for a batch of statements."""
     return [
-        StatementRule(r.name, r.threshold, r.score_field, filters_of(r))
+        (r, StatementRule(r.name, r.threshold, r.score_field, filters_of(r)))
         for r in rules_of_kind(session, Kind.STATEMENT)
     ]
 
 
 def on_statement_stored(
-    session: Session, *, statement: Statement, item: Item, policy: AlertPolicy
+    session: Session,
+    *,
+    statement: Statement,
+    item: Item,
+    policy: AlertPolicy,
+    rules: list[tuple[AlertRule, StatementRule]] | None = None,
 ) -> list[Alert]:
-    """Evaluates every statement rule on a statement just added to `session` (not committed)."""
-    rules = rules_of_kind(session, Kind.STATEMENT)
+    """Evaluates every statement rule (or the `rules` given, as read by `statement_rules`) on a
+    statement just added to `session` (not committed)."""
+    rules = statement_rules(session) if rules is None else rules
     if not rules:
         return []
     session.flush()
     now, facts, fired = utcnow(), facts_of(statement), []
-    for rule in rules:
-        pure = StatementRule(rule.name, rule.threshold, rule.score_field, filters_of(rule))
+    for rule, pure in rules:
         decision = decide(pure, facts)
         if not decision.fire:
             continue

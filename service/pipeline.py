@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import Engine, delete, update
@@ -20,9 +21,11 @@ from alerts import StatementRule, decide
 from scoring import Scorer, StatementScore
 from service.alerting import AlertPolicy, facts_of, on_statement_stored, statement_rules
 from service.bulk import bulk_insert
-from service.tables import Alert, Delivery, Item, Statement
+from service.tables import Alert, AlertRule, Delivery, Item, Statement
 from service.times import utcnow
 from service.triggers import ANNOTATED, WatchStep
+
+Rules = list[tuple[AlertRule, StatementRule]]
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +142,7 @@ def score_items(
     watch = WatchStep.load(session)
     now = utcnow()
     quiet: list[dict[str, Any]] = []
+    involved: list[tuple[Item, Statement]] = []
     scored: list[int] = []
     for item, result in zip(items, _scores(scorer, items), strict=True):
         assert item.id is not None
@@ -151,17 +155,26 @@ def score_items(
         else:
             rows = _rows(item.id, result, offsets.get(item.id, 0), now)
             for row in rows:
-                statement = Statement(**row)
-                watch.annotate(statement, item)
+                # A plain namespace stands in for the row while deciding: building a model
+                # instance costs more than scoring the sentence, and most rows need none.
+                view = cast("Statement", SimpleNamespace(**row))
+                watch.annotate(view, item)
+                values = row | {k: getattr(view, k) for k in ANNOTATED}
                 # Rescoring (no policy) re-annotates but opens no watch and fires nothing again.
-                if policy is not None and (_fires(rules, statement) or watch.involves(statement)):
-                    _store_statement(session, item, statement, policy, watch)
+                if policy is not None and (_fires(rules, view) or watch.involves(view)):
+                    involved.append((item, Statement(**values)))
                 else:
-                    quiet.append(row | {k: getattr(statement, k) for k in ANNOTATED})
+                    quiet.append(values)
             scored.append(item.id)
             report.scored += 1
     if quiet:  # most statements fire nothing and need no ORM object: insert them in bulk
         bulk_insert(session, Statement, quiet)
+    if involved and policy is not None:
+        # One multi-row INSERT gives every involved statement its id before the steps run.
+        session.add_all([statement for _, statement in involved])
+        session.flush()
+        for item, statement in involved:
+            _store_statement(session, item, statement, policy, watch, rules)
     if scored:  # one UPDATE for the batch rather than one per item
         done = {"status": "scored", "score_error": None, "scored_at": now}
         session.execute(update(Item).where(col(Item.id).in_(scored)).values(**done))
@@ -175,9 +188,9 @@ def _rows(item_id: int, parts: Parts, offset: int, now: datetime) -> list[dict[s
     ]
 
 
-def _fires(rules: Sequence[StatementRule], statement: Statement) -> bool:
+def _fires(rules: Rules, statement: Statement) -> bool:
     facts = facts_of(statement)
-    return any(decide(rule, facts).fire for rule in rules)
+    return any(decide(pure, facts).fire for _, pure in rules)
 
 
 def _clear_previous(session: Session, item_ids: list[int], version: str) -> dict[int, int]:
@@ -206,10 +219,14 @@ def _clear_previous(session: Session, item_ids: list[int], version: str) -> dict
 
 
 def _store_statement(
-    session: Session, item: Item, row: Statement, policy: AlertPolicy, watch: WatchStep
+    session: Session,
+    item: Item,
+    row: Statement,
+    policy: AlertPolicy,
+    watch: WatchStep,
+    rules: Rules,
 ) -> None:
-    """Adds one statement that fires a rule or touches a watch, and runs both steps (the rest
-    are inserted in bulk by `score_items`)."""
-    session.add(row)
+    """Runs the watch and the rules on one flushed statement that fires a rule or touches a
+    watch (the rest are inserted in bulk by `score_items`)."""
     watch.run(session, row=row, policy=policy)
-    on_statement_stored(session, statement=row, item=item, policy=policy)
+    on_statement_stored(session, statement=row, item=item, policy=policy, rules=rules)

@@ -59,10 +59,10 @@ def annotate(row: Statement, item: Item, gazetteer: Gazetteer) -> None:
     row.observed_at = min(item.published_at, now) if item.published_at else now
 
 
-def _open_watch(session: Session, row: Statement, actors: list[str]) -> bool:
+def _open_watch(session: Session, row: Statement, actors: list[str]) -> ThreatWatch | None:
     condition = _span(row, "condition")
     if condition is None or min(row.threat, row.conditional) < WATCH_MIN_PROB:
-        return False
+        return None
     assert row.id is not None
     watch = ThreatWatch(
         statement_id=row.id,
@@ -74,24 +74,24 @@ def _open_watch(session: Session, row: Statement, actors: list[str]) -> bool:
         opened_at=row.observed_at,
     )
     session.add(watch)
-    return True
+    return watch
 
 
 def _check_watches(
-    session: Session, row: Statement, actors: list[str], gazetteer: Gazetteer
+    session: Session,
+    row: Statement,
+    actors: list[str],
+    gazetteer: Gazetteer,
+    watches: list[ThreatWatch],
 ) -> list[ThreatWatch]:
-    """The watches `row` newly fulfils, marked and linked."""
+    """The watches among `watches` that `row` newly fulfils, marked and linked."""
     if not actors:
         return []
     observed = []
     since = row.observed_at - timedelta(days=WATCH_DAYS)
-    candidates = session.exec(
-        select(ThreatWatch)
-        .where(col(ThreatWatch.opened_at) >= since)
-        .where(col(ThreatWatch.opened_at) <= row.observed_at)
-        .where(col(ThreatWatch.statement_id) != row.id)
-    ).all()
-    for watch in candidates:
+    for watch in watches:
+        if not since <= watch.opened_at <= row.observed_at or watch.statement_id == row.id:
+            continue
         if not set(watch.actors) & set(actors):
             continue
         found = match(
@@ -104,6 +104,8 @@ def _check_watches(
         )
         if not found.observed:
             continue
+        if watch.id is None:  # opened earlier in this batch, not yet written
+            session.flush()
         assert row.id is not None and watch.id is not None
         session.add(
             TriggerLink(
@@ -137,13 +139,15 @@ class WatchStep:
     """The risk step for one batch of statements: one gazetteer and one look at open watches."""
 
     gazetteer: Gazetteer
+    watches: list[ThreatWatch]  # read once per batch, grown as the batch opens new ones
     watched: set[str]
 
     @classmethod
     def load(cls, session: Session) -> WatchStep:
         since = utcnow() - timedelta(days=WATCH_DAYS)
-        rows = session.exec(select(ThreatWatch.actors).where(col(ThreatWatch.opened_at) >= since))
-        return cls(gazetteer_for(session), {a for actors in rows for a in actors})
+        query = select(ThreatWatch).where(col(ThreatWatch.opened_at) >= since)
+        watches = list(session.exec(query).all())
+        return cls(gazetteer_for(session), watches, {a for w in watches for a in w.actors})
 
     def annotate(self, row: Statement, item: Item) -> None:
         annotate(row, item, self.gazetteer)
@@ -158,12 +162,14 @@ class WatchStep:
         return sorted({m.actor.id for m in self.gazetteer.find_all(row.text)})
 
     def run(self, session: Session, *, row: Statement, policy: AlertPolicy) -> None:
-        """Opens a watch for a conditional threat, and checks the open ones against `row`."""
-        session.flush()
+        """Opens a watch for a conditional threat, and checks the open ones against `row`
+        (which must have its id: added and flushed)."""
         actors = self._actors(row)
-        if _open_watch(session, row, actors):
+        opened = _open_watch(session, row, actors)
+        if opened is not None:
+            self.watches.append(opened)
             self.watched.update(actors)
-        for watch in _check_watches(session, row, actors, self.gazetteer):
+        for watch in _check_watches(session, row, actors, self.gazetteer, self.watches):
             assert row.id is not None
             on_trigger_observed(
                 session,
@@ -180,6 +186,7 @@ def watch_statement(
     """The whole step for one statement just added to `session` (the caller commits)."""
     step = WatchStep.load(session)
     step.annotate(row, item)
+    session.flush()
     step.run(session, row=row, policy=policy or AlertPolicy())
 
 

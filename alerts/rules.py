@@ -43,7 +43,11 @@ def _check_unit(name: str, value: float) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """What a statement must be about; empty tuples match anything (case-insensitive)."""
+    """What a statement must be about; empty tuples match anything (case-insensitive).
+
+    `actors` and `targets` match a canonical actor id (`hezbollah`, `ISR`) or a part of the
+    mention as written; `countries` match an ISO 3166 alpha-3 code of either side, or a part of
+    either mention."""
 
     actors: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
@@ -62,6 +66,9 @@ class Facts:
     target: str | None
     severity: int
     scores: Mapping[str, float] = field(default_factory=dict)
+    actor_id: str | None = None
+    target_id: str | None = None
+    countries: tuple[str, ...] = ()
 
 
 def _mentions(value: str | None, wanted: tuple[str, ...]) -> bool:
@@ -69,14 +76,25 @@ def _mentions(value: str | None, wanted: tuple[str, ...]) -> bool:
     return any(w.casefold() in low for w in wanted)
 
 
+def _is(ids: tuple[str | None, ...], wanted: tuple[str, ...]) -> bool:
+    known = {i.casefold() for i in ids if i}
+    return any(w.casefold() in known for w in wanted)
+
+
 def filter_reason(filters: Filters, facts: Facts) -> Reason | None:
     """The first filter the statement fails, or None when it passes them all."""
-    if filters.actors and not _mentions(facts.actor, filters.actors):
+    if filters.actors and not (
+        _is((facts.actor_id,), filters.actors) or _mentions(facts.actor, filters.actors)
+    ):
         return Reason.ACTOR_MISMATCH
-    if filters.targets and not _mentions(facts.target, filters.targets):
+    if filters.targets and not (
+        _is((facts.target_id,), filters.targets) or _mentions(facts.target, filters.targets)
+    ):
         return Reason.TARGET_MISMATCH
     dyad = f"{facts.actor or ''} {facts.target or ''}"
-    if filters.countries and not _mentions(dyad, filters.countries):
+    if filters.countries and not (
+        _is(facts.countries, filters.countries) or _mentions(dyad, filters.countries)
+    ):
         return Reason.COUNTRY_MISMATCH
     if filters.keywords and not _mentions(facts.text, filters.keywords):
         return Reason.NO_KEYWORD

@@ -63,12 +63,16 @@ def _span(statement: Statement, name: str) -> str | None:
 
 def facts_of(statement: Statement) -> Facts:
     scores = {"escalation": statement.escalation, "conditional": statement.conditional}
+    countries = (statement.actor_country, statement.target_country)
     return Facts(
         text=statement.text,
         actor=_span(statement, "actor"),
         target=_span(statement, "target"),
         severity=statement.severity,
         scores=scores | {"threat": statement.threat},
+        actor_id=statement.actor_id,
+        target_id=statement.target_id,
+        countries=tuple(c for c in countries if c),
     )
 
 

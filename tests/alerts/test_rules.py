@@ -138,3 +138,23 @@ def test_a_score_hovering_at_the_line_resolves_never(scores: list[float]) -> Non
     rule = RiskRule("r", threshold=0.6, hysteresis=0.1)
     got = _run(rule, [0.7, *scores])
     assert [n for n, _ in got if n] == ["firing"]
+
+
+def test_filters_match_canonical_ids_and_country_codes() -> None:
+    # own words
+    facts = Facts(
+        text="The group warned that it would shell the border towns if the raids went on.",
+        actor="the group",
+        target="the border towns",
+        severity=2,
+        scores={"escalation": 0.6},
+        actor_id="hezbollah",
+        target_id="ISR",
+        countries=("LBN", "ISR"),
+    )
+    by_id = Filters(actors=("Hezbollah",), targets=("isr",), countries=("LBN",))
+    assert decide(StatementRule("r", 0.5, filters=by_id), facts).fire
+    other = {"actors": ("houthis",), "targets": ("USA",), "countries": ("YEM",)}
+    for name, wanted in other.items():
+        refused = decide(StatementRule("r", 0.5, filters=Filters(**{name: wanted})), facts)
+        assert not refused.fire and refused.reason.value.endswith("mismatch")

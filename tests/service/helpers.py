@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
+
 from service.config import Settings
+from service.runtime import Runtime
 
 # The first admin key every test app starts with (REDLINE_ADMIN_API_KEY in real life).
 ADMIN_KEY = "test-admin-key"
@@ -27,3 +30,10 @@ def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settin
     }
     values.update(overrides)
     return Settings(**values)
+
+
+def runtime_of(client: TestClient) -> Runtime:
+    """The runtime the app under test built in its lifespan."""
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    assert isinstance(runtime, Runtime)
+    return runtime

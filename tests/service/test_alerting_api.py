@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,31 +17,16 @@ from werkzeug import Request, Response
 
 from service.app import create_app
 from service.jobs import deliver_alerts
-from service.runtime import Runtime
 from service.tables import Alert, Delivery
 from service.times import utcnow
 from tests.service.alerting_helpers import store
-from tests.service.helpers import ADMIN_HEADERS, make_settings
+from tests.service.helpers import ADMIN_HEADERS, make_settings, runtime_of
 
 RULE: dict[str, Any] = {"name": "ports", "threshold": 0.7, "group_wait_s": 0}
 
 
-@pytest.fixture
-def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(
-        create_app(make_settings(database_url, tmp_path)), headers=ADMIN_HEADERS
-    ) as test_client:
-        yield test_client
-
-
-def _runtime(client: TestClient) -> Runtime:
-    runtime = client.app.state.runtime  # type: ignore[attr-defined]
-    assert isinstance(runtime, Runtime)
-    return runtime
-
-
 def _engine(client: TestClient) -> Engine:
-    return _runtime(client).engine
+    return runtime_of(client).engine
 
 
 def _problem(response: Any, status: int) -> dict[str, Any]:
@@ -112,11 +96,11 @@ def test_a_changed_threshold_applies_to_the_next_statement(
     rule = client.post("/v1/admin/rules", json={**RULE, "threshold": 0.95}).json()
     _subscribe(client, httpserver.url_for("/hook"), rule["id"])
     store(_engine(client), escalation=0.8)
-    deliver_alerts(_runtime(client))
+    deliver_alerts(runtime_of(client))
     assert not httpserver.log
     client.patch(f"/v1/admin/rules/{rule['id']}", json={"threshold": 0.75})
     store(_engine(client), escalation=0.8)
-    deliver_alerts(_runtime(client))
+    deliver_alerts(runtime_of(client))
     assert len(httpserver.log) == 1
 
 
@@ -200,12 +184,12 @@ def test_silences_mute_matching_alerts_until_expired(
     engine = _engine(client)
     store(engine)
     store(engine, actor="the navy")
-    deliver_alerts(_runtime(client))
+    deliver_alerts(runtime_of(client))
     bodies = [json.loads(r.get_data()) for r, _ in httpserver.log]
     assert [b["alerts"][0]["labels"]["actor"] for b in bodies] == ["the navy"]
     assert client.delete(f"/v1/admin/silences/{created['id']}").json()["state"] == "expired"
     store(engine)
-    deliver_alerts(_runtime(client))
+    deliver_alerts(runtime_of(client))
     assert len(httpserver.log) == 2
     with Session(engine) as session:
         assert [a.status for a in session.exec(select(Alert)).all()] == [
@@ -237,7 +221,7 @@ def test_an_open_severity_3_alert_inhibits_severity_2_for_the_dyad(
         ("the militia->the port", 2, "inhibited"),
         ("the militia->the airport", 2, "firing"),
     ]
-    deliver_alerts(_runtime(client))
+    deliver_alerts(runtime_of(client))
     assert len(httpserver.log) == 2
 
 
@@ -254,12 +238,12 @@ def test_dead_letters_are_listed_and_an_admin_can_retry_them(
     rule = client.post("/v1/admin/rules", json=RULE).json()
     _subscribe(client, httpserver.url_for("/hook"), rule["id"])
     store(_engine(client))
-    deliver_alerts(_runtime(client))
+    deliver_alerts(runtime_of(client))
     (dead,) = client.get("/v1/deliveries", params={"status": "dead"}).json()["deliveries"]
     assert dead["last_error"] == "HTTP 400" and dead["attempts"] == 1
     retried = client.post(f"/v1/admin/deliveries/{dead['id']}/retry").json()
     assert retried["status"] == "pending"
-    deliver_alerts(_runtime(client))
+    deliver_alerts(runtime_of(client))
     assert client.get(f"/v1/deliveries/{dead['id']}").json()["status"] == "sent"
     ids = {r.headers["webhook-id"] for r, _ in httpserver.log}
     assert ids == {dead["idempotency_key"]} and len(httpserver.log) == 2
@@ -273,11 +257,11 @@ def test_metrics_show_alerts_deliveries_latency_and_queue_depth(
     httpserver.expect_request("/hook").respond_with_data("ok")
     rule = client.post("/v1/admin/rules", json={**RULE, "group_by": ["statement"]}).json()
     _subscribe(client, httpserver.url_for("/hook"), rule["id"])
-    store(_engine(client), policy=_runtime(client).policy)
-    store(_engine(client), policy=_runtime(client).policy)
+    store(_engine(client), policy=runtime_of(client).policy)
+    store(_engine(client), policy=runtime_of(client).policy)
     before = client.get("/metrics").text
     assert 'redline_delivery_queue_depth{status="pending"} 2.0' in before
-    deliver_alerts(_runtime(client))
+    deliver_alerts(runtime_of(client))
     text = client.get("/metrics").text
     assert 'redline_alerts_fired_total{kind="statement"} 2.0' in text
     assert 'redline_deliveries_total{channel="webhook",outcome="sent"} 2.0' in text

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from pytest_httpserver import HTTPServer
 
-from service.app import create_app
 from service.jobs import poll_feeds
-from service.runtime import Runtime
 from tests.service.feedkit import CALM, THREAT, Entry, rss2
-from tests.service.helpers import ADMIN_HEADERS, make_settings
-
-
-@pytest.fixture
-def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(
-        create_app(make_settings(database_url, tmp_path)), headers=ADMIN_HEADERS
-    ) as test_client:
-        yield test_client
-
-
-def runtime_of(client: TestClient) -> Runtime:
-    runtime = client.app.state.runtime  # type: ignore[attr-defined]
-    assert isinstance(runtime, Runtime)
-    return runtime
+from tests.service.helpers import runtime_of
 
 
 def problem(response: Response, status: int) -> dict[str, object]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -12,13 +11,11 @@ from fastapi.testclient import TestClient
 from pytest_httpserver import HTTPServer
 
 from scoring import Scorer, StatementScore
-from service.app import create_app
 from service.jobs import poll_feeds
 from service.rescore import rescore
-from service.runtime import Runtime
 from service.times import utcnow
 from tests.service.feedkit import CALM, THREAT, Entry, rss2
-from tests.service.helpers import ADMIN_HEADERS, make_settings
+from tests.service.helpers import runtime_of
 
 POISON = "The unreadable sentence that breaks the scorer."  # own words
 
@@ -35,20 +32,6 @@ class PoisonedScorer(Scorer):
             self.poisoned_calls += 1
             raise ValueError("cannot score this text")
         return super().score_many(texts)
-
-
-@pytest.fixture
-def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(
-        create_app(make_settings(database_url, tmp_path)), headers=ADMIN_HEADERS
-    ) as test_client:
-        yield test_client
-
-
-def runtime_of(client: TestClient) -> Runtime:
-    runtime = client.app.state.runtime  # type: ignore[attr-defined]
-    assert isinstance(runtime, Runtime)
-    return runtime
 
 
 def push(client: TestClient, *items: dict[str, object]) -> dict[str, object]:

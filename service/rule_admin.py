@@ -10,9 +10,11 @@ from sqlalchemy import Engine, delete
 from sqlmodel import Session, col, select
 
 from alerts import Kind, StatementRule, decide, group_key, new_secret
+from scoring.risk import RiskParams
 from service.alerting import facts_of, filters_of, labels_of
 from service.config import Settings
-from service.errors import ConflictError, InvalidInputError, NotFoundError
+from service.errors import ConflictError, NotFoundError
+from service.rule_preview import Window, preview_risk, preview_trigger
 from service.schemas_alerting import (
     PreviewExample,
     PreviewRead,
@@ -111,13 +113,28 @@ def _example(statement: Statement, score_field: str, key: str) -> PreviewExample
     )
 
 
-def preview(session: Session, *, request: PreviewRequest) -> PreviewRead:
-    """How many alerts (and groups) the rule would have raised on the stored statements."""
+def preview(
+    session: Session, *, request: PreviewRequest, params: RiskParams | None = None
+) -> PreviewRead:
+    """How many alerts (and groups) the rule would have raised over the window, with examples:
+    statement rules on the stored statements, trigger rules on the stored trigger links, risk
+    rules replayed on the stored-statement risk (with `params`; see `service.rule_preview`)."""
     rule = _preview_rule(session, request)
-    if rule.kind != Kind.STATEMENT:
-        raise InvalidInputError("preview replays stored statements: only statement rules")
     until = utcnow()
     since = request.since or until - timedelta(seconds=request.window_s)
+    window = Window(since, until)
+    if rule.kind == Kind.TRIGGER:
+        return preview_trigger(session, rule, window, request.examples)
+    if rule.kind == Kind.RISK:
+        return preview_risk(session, rule, window, request.examples, params or RiskParams())
+    return _preview_statements(session, rule, window, request.examples)
+
+
+def _preview_statements(
+    session: Session, rule: AlertRule, window: Window, examples_max: int
+) -> PreviewRead:
+    """A statement rule decided on each statement scored in the window."""
+    since, until = window.since, window.until
     rows = session.exec(
         select(Statement, Item)
         .join(Item, col(Item.id) == Statement.item_id)
@@ -135,7 +152,7 @@ def preview(session: Session, *, request: PreviewRequest) -> PreviewRead:
         alerts += 1
         key = group_key(rule.id or 0, labels_of(rule, statement, item), rule.group_by)
         groups.add(key)
-        if len(examples) < request.examples:
+        if len(examples) < examples_max:
             examples.append(_example(statement, rule.score_field, key))
     return PreviewRead(
         rule=rule.name,

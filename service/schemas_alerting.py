@@ -114,15 +114,35 @@ class PreviewRequest(Strict):
 
 
 class PreviewExample(BaseModel):
+    """One alert the rule would have fired.
+
+    Statement rules: the statement and its `score_field` score. Trigger rules: the threat
+    statement, with the report that observed its condition (`report_*`) and `fired_at`, the
+    report's time. Risk rules: `fired_at` (= `scored_at`) is the evaluation that fired, `score`
+    and `trend` the risk then, and the statement is the one contributing most to that risk
+    (0 and "" if none did).
+    """
+
     statement_id: int
     text: str
     score: float
     severity: int
     scored_at: datetime
     group_key: str
+    fired_at: datetime | None = None
+    trend: float | None = None
+    report_statement_id: int | None = None
+    report_text: str | None = None
 
 
 class PreviewRead(BaseModel):
+    """What the rule would have raised over `since`..`until`.
+
+    `statements` counts what was looked at: statements (statement rules), trigger reports
+    (trigger rules), or the subject's statements in the window (risk rules). Risk rules are
+    replayed every `step_s` seconds.
+    """
+
     rule: str
     since: datetime
     until: datetime
@@ -130,6 +150,7 @@ class PreviewRead(BaseModel):
     alerts: int
     groups: int
     examples: list[PreviewExample]
+    step_s: float | None = None
 
 
 class MatcherIn(Strict):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from scoring.risk import RiskParams
 from service import rule_admin
-from service.deps import SessionDep
+from service.deps import RuntimeDep, SessionDep
 from service.schemas_alerting import (
     PreviewRead,
     PreviewRequest,
@@ -34,9 +35,11 @@ def list_rules(session: SessionDep) -> RuleList:
 
 
 @router.post("/preview", response_model=PreviewRead)
-def preview_rule(body: PreviewRequest, session: SessionDep) -> PreviewRead:
-    """How many alerts the rule would have raised over the window, with examples."""
-    return rule_admin.preview(session, request=body)
+def preview_rule(body: PreviewRequest, session: SessionDep, runtime: RuntimeDep) -> PreviewRead:
+    """How many alerts the rule (statement, trigger or risk) would have raised over the
+    window, with examples; risk rules use the service's risk half-life."""
+    params = RiskParams(half_life_h=runtime.settings.risk_half_life_h)
+    return rule_admin.preview(session, request=body, params=params)
 
 
 @router.get("/{rule_id}", response_model=RuleRead)

@@ -103,10 +103,16 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
 
+class _FeedServer(ThreadingHTTPServer):
+    # The default listen backlog of 5 drops SYNs when many fetches start at once, and the
+    # client's 1 s SYN retransmit then shows up as a slow poll: a real feed host has a deep one.
+    request_queue_size = 128
+
+
 @contextmanager
 def _server() -> Iterator[str]:
     _Handler.bodies = {f"/feed/{n}.xml": _feed(n) for n in range(FEEDS)}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server = _FeedServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -13,7 +13,6 @@ import statistics
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -24,10 +23,11 @@ from typing import Any, ClassVar
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-from sqlalchemy import create_engine, text  # noqa: E402
+
 from sqlmodel import Session, update  # noqa: E402
 
 from service.config import Settings  # noqa: E402
+from service.db import scratch_schema  # noqa: E402
 from service.ingest import poll_due_feeds, register_feed  # noqa: E402
 from service.parse import parse_feed  # noqa: E402
 from service.pipeline import score_pending  # noqa: E402
@@ -128,16 +128,8 @@ def _database(backend: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{Path(tmp) / 'bench.db'}"
         return
-    schema = f"redline_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(POSTGRES_URL, prefix="redline_bench") as url:
+        yield url
 
 
 def _poll(runtime: Runtime) -> tuple[float, int]:

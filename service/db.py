@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import create_engine
 
@@ -51,3 +54,21 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the schema back to `revision`."""
     command.downgrade(alembic_config(engine), revision)
+
+
+@contextmanager
+def scratch_schema(postgres_url: str, *, prefix: str) -> Iterator[str]:
+    """A URL whose connections use a new, empty PostgreSQL schema, dropped on exit (tests and
+    benchmarks share one database without seeing each other)."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            yield f"{postgres_url}?options=-csearch_path%3D{schema}"
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()

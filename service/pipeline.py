@@ -14,7 +14,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, delete, insert, update
 from sqlmodel import Session, col, select
 
 from alerts import StatementRule, decide
@@ -142,7 +142,7 @@ def score_items(
     watch = WatchStep.load(session)
     now = utcnow()
     quiet: list[dict[str, Any]] = []
-    involved: list[tuple[Item, Statement]] = []
+    involved: list[tuple[Item, dict[str, Any]]] = []
     scored: list[int] = []
     for item, result in zip(items, _scores(scorer, items), strict=True):
         assert item.id is not None
@@ -162,7 +162,7 @@ def score_items(
                 values = row | {k: getattr(view, k) for k in ANNOTATED}
                 # Rescoring (no policy) re-annotates but opens no watch and fires nothing again.
                 if policy is not None and (_fires(rules, view) or watch.involves(view)):
-                    involved.append((item, Statement(**values)))
+                    involved.append((item, values))
                 else:
                     quiet.append(values)
             scored.append(item.id)
@@ -170,10 +170,11 @@ def score_items(
     if quiet:  # most statements fire nothing and need no ORM object: insert them in bulk
         bulk_insert(session, Statement, quiet)
     if involved and policy is not None:
-        # One multi-row INSERT gives every involved statement its id before the steps run.
-        session.add_all([statement for _, statement in involved])
-        session.flush()
-        for item, statement in involved:
+        # One multi-row INSERT ... RETURNING gives every involved statement its id before the
+        # steps run; the ORM's unit of work would cost more than the steps themselves.
+        ids = _insert_returning_ids(session, [values for _, values in involved])
+        for (item, values), statement_id in zip(involved, ids, strict=True):
+            statement = Statement(**values, id=statement_id)
             _store_statement(session, item, statement, policy, watch, rules)
     if scored:  # one UPDATE for the batch rather than one per item
         done = {"status": "scored", "score_error": None, "scored_at": now}
@@ -186,6 +187,13 @@ def _rows(item_id: int, parts: Parts, offset: int, now: datetime) -> list[dict[s
         for part, scores in parts.items()
         for position, score in enumerate(scores, start=offset)
     ]
+
+
+def _insert_returning_ids(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Inserts `rows` into the statement table; their new ids, in the order of `rows`."""
+    statement = insert(Statement).returning(col(Statement.id), sort_by_parameter_order=True)
+    ids: Sequence[int] = session.execute(statement, rows).scalars().all()
+    return list(ids)
 
 
 def _fires(rules: Rules, statement: Statement) -> bool:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
-from scoring.actors import Gazetteer
+from scoring.actors import Actor, Gazetteer
 from scoring.risk import story_key
 from scoring.triggers import DEFAULT_THRESHOLD, match
 from service.actor_registry import gazetteer_for
@@ -47,10 +48,17 @@ def source_domain(item: Item) -> str | None:
     return item.source[:255] if item.source else None
 
 
-def annotate(row: Statement, item: Item, gazetteer: Gazetteer) -> None:
-    """Step 1: canonical actors, source, story and time on the row."""
-    actor = gazetteer.resolve(_span(row, "actor"))
-    target = gazetteer.resolve(_span(row, "target"))
+def annotate(
+    row: Statement,
+    item: Item,
+    gazetteer: Gazetteer,
+    resolve: Callable[[str | None], Actor | None] | None = None,
+) -> None:
+    """Step 1: canonical actors, source, story and time on the row (`resolve` defaults to
+    the gazetteer's own)."""
+    resolve = resolve or gazetteer.resolve
+    actor = resolve(_span(row, "actor"))
+    target = resolve(_span(row, "target"))
     row.actor_id, row.actor_country = (actor.id, actor.country) if actor else (None, None)
     row.target_id, row.target_country = (target.id, target.country) if target else (None, None)
     row.source_domain = source_domain(item)
@@ -136,11 +144,17 @@ ANNOTATED = (
 
 @dataclass(slots=True)
 class WatchStep:
-    """The risk step for one batch of statements: one gazetteer and one look at open watches."""
+    """The risk step for one batch of statements: one gazetteer and one look at open watches.
+
+    Mentions ("Israel", "the U.S.") and sentences recur across a batch of news, so what the
+    gazetteer finds in each is remembered for the batch.
+    """
 
     gazetteer: Gazetteer
     watches: list[ThreatWatch]  # read once per batch, grown as the batch opens new ones
     watched: set[str]
+    _resolved: dict[str | None, Actor | None] = field(default_factory=dict)
+    _mentioned: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> WatchStep:
@@ -150,7 +164,12 @@ class WatchStep:
         return cls(gazetteer_for(session), watches, {a for w in watches for a in w.actors})
 
     def annotate(self, row: Statement, item: Item) -> None:
-        annotate(row, item, self.gazetteer)
+        annotate(row, item, self.gazetteer, self._resolve)
+
+    def _resolve(self, mention: str | None) -> Actor | None:
+        if mention not in self._resolved:
+            self._resolved[mention] = self.gazetteer.resolve(mention)
+        return self._resolved[mention]
 
     def involves(self, row: Statement) -> bool:
         """Whether the statement opens a watch or may fulfil one (and so needs its own id)."""
@@ -159,7 +178,10 @@ class WatchStep:
         return bool(self.watched and self.watched & set(self._actors(row)))
 
     def _actors(self, row: Statement) -> list[str]:
-        return sorted({m.actor.id for m in self.gazetteer.find_all(row.text)})
+        if row.text not in self._mentioned:
+            found = self.gazetteer.find_all(row.text)
+            self._mentioned[row.text] = sorted({m.actor.id for m in found})
+        return self._mentioned[row.text]
 
     def run(self, session: Session, *, row: Statement, policy: AlertPolicy) -> None:
         """Opens a watch for a conditional threat, and checks the open ones against `row`

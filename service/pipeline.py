@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -29,7 +30,8 @@ Rules = list[tuple[AlertRule, StatementRule]]
 
 logger = logging.getLogger(__name__)
 
-SCORE_BATCH = 256
+SCORE_BATCH = 512  # items per claim and transaction
+SCORE_CHUNK = 128  # items scored while the previous chunk is written
 
 
 @dataclass(slots=True)
@@ -111,17 +113,20 @@ def id_ranges(ids: Sequence[int]) -> str:
 Parts = dict[str, list[StatementScore]]
 
 
-def _scores(scorer: Scorer, items: Sequence[Item]) -> list[Parts | Exception]:
+Texts = list[tuple[str, str]]  # (title, body) per item
+
+
+def _scores(scorer: Scorer, texts: Texts) -> list[Parts | Exception]:
     """Scores per item and part; one failing text costs only its own item, never the batch."""
     # Title and body are scored apart: a headline often lacks a final stop and would merge.
     try:
-        flat = scorer.score_many([t for i in items for t in (i.title, i.text)])
-        return [{"title": flat[2 * n], "body": flat[2 * n + 1]} for n in range(len(items))]
+        flat = scorer.score_many([t for pair in texts for t in pair])
+        return [{"title": flat[2 * n], "body": flat[2 * n + 1]} for n in range(len(texts))]
     except Exception:  # retried item by item below to find the culprit
         results: list[Parts | Exception] = []
-        for item in items:
+        for pair in texts:
             try:
-                title, body = scorer.score_many([item.title, item.text])
+                title, body = scorer.score_many(list(pair))
                 results.append({"title": title, "body": body})
             except Exception as exc:  # a scorer bug must not block the rest
                 results.append(exc)
@@ -136,15 +141,57 @@ def score_items(
     policy: AlertPolicy | None,
     report: ScoreReport,
 ) -> None:
-    """Stores the statements of `items` (replacing this model's earlier ones); no commit."""
+    """Stores the statements of `items` (replacing this model's earlier ones); no commit.
+
+    Items go in chunks, and the next chunk is scored on a worker thread while this one is
+    written: the model holds the GIL, but the writes mostly wait on the database.
+    """
     offsets = _clear_previous(session, [i.id for i in items if i.id is not None], scorer.version)
-    rules = statement_rules(session) if policy is not None else []
-    watch = WatchStep.load(session)
-    now = utcnow()
-    quiet: list[dict[str, Any]] = []
+    batch = _Batch(
+        rules=statement_rules(session) if policy is not None else [],
+        watch=WatchStep.load(session),
+        now=utcnow(),
+        offsets=offsets,
+    )
+    chunks = [items[i : i + SCORE_CHUNK] for i in range(0, len(items), SCORE_CHUNK)]
+    texts = [[(i.title, i.text) for i in chunk] for chunk in chunks]
+    scored: list[int] = []
+    with ThreadPoolExecutor(1, thread_name_prefix="redline-score") as pool:
+        ahead = [pool.submit(_scores, scorer, t) for t in texts[:1]]
+        for k, chunk in enumerate(chunks):
+            results = ahead.pop().result()
+            if k + 1 < len(chunks):
+                ahead.append(pool.submit(_scores, scorer, texts[k + 1]))
+            scored += _store_chunk(session, chunk, results, batch, policy, report)
+    if scored:  # one UPDATE for the batch rather than one per item
+        done = {"status": "scored", "score_error": None, "scored_at": batch.now}
+        session.execute(update(Item).where(col(Item.id).in_(scored)).values(**done))
+
+
+@dataclass(slots=True)
+class _Batch:
+    """What every chunk of one batch shares."""
+
+    rules: Rules
+    watch: WatchStep
+    now: datetime
+    offsets: dict[int, int]
+
+
+def _store_chunk(
+    session: Session,
+    items: Sequence[Item],
+    results: list[Parts | Exception],
+    batch: _Batch,
+    policy: AlertPolicy | None,
+    report: ScoreReport,
+) -> list[int]:
+    """Writes the statements of one scored chunk; the ids of the items it scored."""
+    quiet: list[tuple[Item, dict[str, Any], Statement]] = []
     involved: list[tuple[Item, dict[str, Any]]] = []
     scored: list[int] = []
-    for item, result in zip(items, _scores(scorer, items), strict=True):
+    watch, rules = batch.watch, batch.rules
+    for item, result in zip(items, results, strict=True):
         assert item.id is not None
         if isinstance(result, Exception):
             item.status, item.score_error = "quarantined", f"{type(result).__name__}: {result}"
@@ -152,33 +199,31 @@ def score_items(
             logger.warning("item %d quarantined: %s", item.id, type(result).__name__)
             report.quarantined += 1
             session.add(item)
-        else:
-            rows = _rows(item.id, result, offsets.get(item.id, 0), now)
-            for row in rows:
-                # A plain namespace stands in for the row while deciding: building a model
-                # instance costs more than scoring the sentence, and most rows need none.
-                view = cast("Statement", SimpleNamespace(**row))
-                watch.annotate(view, item)
-                values = row | {k: getattr(view, k) for k in ANNOTATED}
-                # Rescoring (no policy) re-annotates but opens no watch and fires nothing again.
-                if policy is not None and (_fires(rules, view) or watch.involves(view)):
-                    involved.append((item, values))
-                else:
-                    quiet.append(values)
-            scored.append(item.id)
-            report.scored += 1
+            continue
+        for row in _rows(item.id, result, batch.offsets.get(item.id, 0), batch.now):
+            # A plain namespace stands in for the row while deciding: building a model
+            # instance costs more than scoring the sentence, and most rows need none.
+            view = cast("Statement", SimpleNamespace(**row))
+            watch.annotate(view, item)
+            values = row | {k: getattr(view, k) for k in ANNOTATED}
+            # Rescoring (no policy) re-annotates but opens no watch and fires nothing again.
+            if policy is not None and (_fires(rules, view) or watch.involves(view)):
+                involved.append((item, values))
+            else:
+                quiet.append((item, values, view))
+        scored.append(item.id)
+        report.scored += 1
+    if policy is not None:
+        watched = len(batch.watch.watched)
+        _store_involved(session, involved, policy, batch)
+        if len(watch.watched) > watched:  # a quiet row may fulfil a watch opened just now
+            hits = [watch.involves(view) for _, _, view in quiet]
+            late = [(i, v) for (i, v, _), hit in zip(quiet, hits, strict=True) if hit]
+            quiet = [q for q, hit in zip(quiet, hits, strict=True) if not hit]
+            _store_involved(session, late, policy, batch)
     if quiet:  # most statements fire nothing and need no ORM object: insert them in bulk
-        bulk_insert(session, Statement, quiet)
-    if involved and policy is not None:
-        # One multi-row INSERT ... RETURNING gives every involved statement its id before the
-        # steps run; the ORM's unit of work would cost more than the steps themselves.
-        ids = _insert_returning_ids(session, [values for _, values in involved])
-        for (item, values), statement_id in zip(involved, ids, strict=True):
-            statement = Statement(**values, id=statement_id)
-            _store_statement(session, item, statement, policy, watch, rules)
-    if scored:  # one UPDATE for the batch rather than one per item
-        done = {"status": "scored", "score_error": None, "scored_at": now}
-        session.execute(update(Item).where(col(Item.id).in_(scored)).values(**done))
+        bulk_insert(session, Statement, [values for _, values, _ in quiet])
+    return scored
 
 
 def _rows(item_id: int, parts: Parts, offset: int, now: datetime) -> list[dict[str, Any]]:
@@ -187,6 +232,23 @@ def _rows(item_id: int, parts: Parts, offset: int, now: datetime) -> list[dict[s
         for part, scores in parts.items()
         for position, score in enumerate(scores, start=offset)
     ]
+
+
+def _store_involved(
+    session: Session,
+    involved: list[tuple[Item, dict[str, Any]]],
+    policy: AlertPolicy,
+    batch: _Batch,
+) -> None:
+    """Inserts statements that fire a rule or touch a watch, then runs both steps on each."""
+    if not involved:
+        return
+    # One multi-row INSERT ... RETURNING gives every statement its id before the steps run;
+    # the ORM's unit of work would cost more than the steps themselves.
+    ids = _insert_returning_ids(session, [values for _, values in involved])
+    for (item, values), statement_id in zip(involved, ids, strict=True):
+        statement = Statement(**values, id=statement_id)
+        _store_statement(session, item, statement, policy, batch.watch, batch.rules)
 
 
 def _insert_returning_ids(session: Session, rows: list[dict[str, Any]]) -> list[int]:

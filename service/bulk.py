@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, insert
+from sqlalchemy import JSON, insert, text
 from sqlmodel import Session, SQLModel
 
 
@@ -18,6 +18,28 @@ def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str
     if session.get_bind().dialect.name != "postgresql":
         session.execute(insert(model), list(rows))
         return
+    _copy(session, model, rows)
+
+
+def bulk_insert_returning_ids(
+    session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]
+) -> list[int]:
+    """Inserts `rows` into `model`'s table (its primary key `id` a serial); their new ids, in
+    the order of `rows`. On PostgreSQL the ids are drawn from the table's sequence first, so
+    the rows can go by COPY too."""
+    if not rows:
+        return []
+    table: Any = getattr(model, "__table__")  # noqa: B009 -- SQLModel types hide it
+    if session.get_bind().dialect.name != "postgresql":
+        statement = insert(model).returning(table.c.id, sort_by_parameter_order=True)
+        return list(session.execute(statement, list(rows)).scalars().all())
+    draw = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
+    ids: list[int] = list(session.execute(draw, {"table": table.name, "n": len(rows)}).scalars())
+    _copy(session, model, [row | {"id": i} for row, i in zip(rows, ids, strict=True)])
+    return ids
+
+
+def _copy(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
     table: Any = getattr(model, "__table__")  # noqa: B009 -- SQLModel types hide it
     names = list(rows[0])
     as_json = {n for n in names if isinstance(table.c[n].type, JSON)}

@@ -15,13 +15,13 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
 from alerts import StatementRule, decide
 from scoring import Scorer, StatementScore
 from service.alerting import AlertPolicy, facts_of, on_statement_stored, statement_rules
-from service.bulk import bulk_insert
+from service.bulk import bulk_insert, bulk_insert_returning_ids
 from service.tables import Alert, AlertRule, Delivery, Item, Statement
 from service.times import utcnow
 from service.triggers import ANNOTATED, WatchStep
@@ -243,22 +243,18 @@ def _store_involved(
     """Inserts statements that fire a rule or touch a watch, then runs both steps on each."""
     if not involved:
         return
-    # One multi-row INSERT ... RETURNING gives every statement its id before the steps run;
-    # the ORM's unit of work would cost more than the steps themselves.
-    ids = _insert_returning_ids(session, [values for _, values in involved])
+    # One bulk insert gives every statement its id before the steps run; the ORM's unit of
+    # work would cost more than the steps themselves.
+    ids = bulk_insert_returning_ids(session, Statement, [values for _, values in involved])
     for (item, values), statement_id in zip(involved, ids, strict=True):
-        statement = Statement(**values, id=statement_id)
+        # As in `_store_chunk`, a plain namespace stands in for the stored row.
+        statement = cast("Statement", SimpleNamespace(**values, id=statement_id))
         _store_statement(session, item, statement, policy, batch.watch, batch.rules)
 
 
-def _insert_returning_ids(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Inserts `rows` into the statement table; their new ids, in the order of `rows`."""
-    statement = insert(Statement).returning(col(Statement.id), sort_by_parameter_order=True)
-    ids: Sequence[int] = session.execute(statement, rows).scalars().all()
-    return list(ids)
-
-
 def _fires(rules: Rules, statement: Statement) -> bool:
+    if not rules:
+        return False
     facts = facts_of(statement)
     return any(decide(pure, facts).fire for _, pure in rules)
 

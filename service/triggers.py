@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -46,25 +45,6 @@ def source_domain(item: Item) -> str | None:
     if host:
         return host.removeprefix("www.")[:255]
     return item.source[:255] if item.source else None
-
-
-def annotate(
-    row: Statement,
-    item: Item,
-    gazetteer: Gazetteer,
-    resolve: Callable[[str | None], Actor | None] | None = None,
-) -> None:
-    """Step 1: canonical actors, source, story and time on the row (`resolve` defaults to
-    the gazetteer's own)."""
-    resolve = resolve or gazetteer.resolve
-    actor = resolve(_span(row, "actor"))
-    target = resolve(_span(row, "target"))
-    row.actor_id, row.actor_country = (actor.id, actor.country) if actor else (None, None)
-    row.target_id, row.target_country = (target.id, target.country) if target else (None, None)
-    row.source_domain = source_domain(item)
-    row.story = hashlib.sha256(story_key(row.text).encode()).hexdigest()[:32]
-    now = utcnow()
-    row.observed_at = min(item.published_at, now) if item.published_at else now
 
 
 def _open_watch(session: Session, row: Statement, actors: list[str]) -> ThreatWatch | None:
@@ -155,6 +135,7 @@ class WatchStep:
     watched: set[str]
     _resolved: dict[str | None, Actor | None] = field(default_factory=dict)
     _mentioned: dict[str, list[str]] = field(default_factory=dict)
+    _domains: dict[int | None, str | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> WatchStep:
@@ -164,7 +145,16 @@ class WatchStep:
         return cls(gazetteer_for(session), watches, {a for w in watches for a in w.actors})
 
     def annotate(self, row: Statement, item: Item) -> None:
-        annotate(row, item, self.gazetteer, self._resolve)
+        """Step 1: canonical actors, source, story and time on the row."""
+        actor, target = self._resolve(_span(row, "actor")), self._resolve(_span(row, "target"))
+        row.actor_id, row.actor_country = (actor.id, actor.country) if actor else (None, None)
+        row.target_id, row.target_country = (target.id, target.country) if target else (None, None)
+        if item.id is None or item.id not in self._domains:
+            self._domains[item.id] = source_domain(item)
+        row.source_domain = self._domains[item.id]
+        row.story = hashlib.sha256(story_key(row.text).encode()).hexdigest()[:32]
+        now = utcnow()
+        row.observed_at = min(item.published_at, now) if item.published_at else now
 
     def _resolve(self, mention: str | None) -> Actor | None:
         if mention not in self._resolved:

@@ -3,109 +3,115 @@
 Method (documented in README "Trigger watch"):
 
 1. Actor names are masked in both texts (gazetteer aliases: "Israel", "Beirut", "the U.S."),
-   so that what is compared is the *event*: a report that merely names the same actors
-   ("grain prices in Beirut rose") is not about the condition.
-2. Relevance, in [0, 1]: with English stop words removed (they share n-grams with
-   everything), the mean of (a) the cosine of the character 3-5-gram sets of the masked
-   condition and report (robust to "join"/"joined", "invade"/"invasion") and (b) the share
-   of the condition's content words (5-letter prefixes) found in the report.
-3. Modality: a report that only hypothesises, threatens, warns, plans or expects the
-   event ("would", "if", "warned", "is weighing", "preparing") or denies it ("denied",
-   "has yet to") does not state that it happened, whatever its relevance.
-4. Observed when no modality cue is found and relevance >= `threshold`.
+   so that what is compared is the *event*.
+2. Four features (`scoring.trigger_features`): lexical similarity; whether both texts name
+   the same kind of event (a lexicon of event words and synonyms) and the report states it
+   before any modality cue; whether the report names it only after such a cue; and how
+   many cues (hypothesis, threat, plan, request, future, denial) the report's main clauses
+   carry.
+3. A logistic regression over them (`artifacts/trigger_model.json`: coefficients, intercept
+   and threshold, fitted by `redline train-triggers`) gives the probability that the
+   report states the condition happened; observed when it is >= `threshold`.
 
 Callers check only conditions whose threat shares an actor with the report (the service's
-trigger watch does). `DEFAULT_THRESHOLD` is discussed in README; `redline eval-triggers`
-reports held-out figures with the threshold tuned on training folds only.
+trigger watch does). `redline eval-triggers` reports held-out figures (grouped by threat,
+with the regularisation and the threshold chosen inside the training folds).
 """
 
 from __future__ import annotations
 
-import re
+import json
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
-
-import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from pathlib import Path
+from typing import Any
 
 from scoring.actors import Gazetteer
-
-DEFAULT_THRESHOLD = 0.02
-
-_HYPOTHETICAL = re.compile(
-    r"\b(?:if|unless|would|could|might|should|as soon as|set to|ready to|poised to|"
-    r"possibl[ey]|likely|warn\w*|threat\w*|vow\w*|pledg\w*|caution\w*|weigh\w*|"
-    r"consider\w*|plan|plans|planning|planned|prepar\w*|expect\w*|intend\w*)\b",
-    re.IGNORECASE,
+from scoring.trigger_features import (
+    FEATURES,
+    char_cosine,
+    cue_spans,
+    lexical,
+    mask_actors,
+    pair_features,
 )
-_MAY = re.compile(r"\bmay\b")  # lower case only: "May 6" is a date, not a hedge
-_DENIAL = re.compile(
-    r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|yet to|not yet|no plans?|exempt\w*|"
-    r"haven't|hasn't)\b",
-    re.IGNORECASE,
-)
-_STOP = ENGLISH_STOP_WORDS
-_WORD = re.compile(r"[a-z]+")
+
+MODEL_FILE = Path(__file__).resolve().parent / "artifacts" / "trigger_model.json"
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "MODEL",
+    "TriggerMatch",
+    "TriggerModel",
+    "char_cosine",
+    "match",
+    "modality_cues",
+    "relevance",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerModel:
+    """A fitted logistic regression over `FEATURES`, and its decision threshold."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+
+    def probability(self, values: tuple[float, ...]) -> float:
+        """P(the report states the condition happened) for one feature vector."""
+        z = self.intercept + sum(w * x for w, x in zip(self.coef, values, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self, **about: Any) -> dict[str, Any]:
+        """The artefact: numbers only, with the feature names and what they were fit on."""
+        return {
+            "features": list(FEATURES),
+            "coef": [round(c, 6) for c in self.coef],
+            "intercept": round(self.intercept, 6),
+            "threshold": self.threshold,
+            **about,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TriggerModel:
+        """Reads `to_json` output; refuses one fitted on other features."""
+        if list(data["features"]) != list(FEATURES):
+            raise ValueError(f"trigger model features {data['features']} != {list(FEATURES)}")
+        return cls(
+            tuple(float(c) for c in data["coef"]),
+            float(data["intercept"]),
+            float(data["threshold"]),
+        )
+
+
+def load_model(path: Path = MODEL_FILE) -> TriggerModel:
+    """The shipped trigger model."""
+    return TriggerModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+MODEL = load_model()
+DEFAULT_THRESHOLD = MODEL.threshold
 
 
 @dataclass(frozen=True, slots=True)
 class TriggerMatch:
-    """Whether a report states that a condition happened, its relevance and why."""
+    """Whether a report states that a condition happened, its probability and why."""
 
     observed: bool
     relevance: float
     reasons: tuple[str, ...]
 
 
-def content_words(text: str) -> set[str]:
-    """Content words of `text`, cut to 5-letter prefixes (a crude stem)."""
-    return {w[:5] for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP}
-
-
-def char_cosine(a: str, b: str) -> float:
-    """Cosine of the character 3-5-gram sets of two texts (0 when either has none)."""
-    try:
-        grams = CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), binary=True)
-        x = grams.fit_transform([a.lower(), b.lower()]).toarray().astype(np.float64)
-    except ValueError:  # no n-gram at all
-        return 0.0
-    norms = np.linalg.norm(x, axis=1)
-    if norms.min() == 0:
-        return 0.0
-    return float(x[0] @ x[1] / (norms[0] * norms[1]))
-
-
-def event_text(text: str, gazetteer: Gazetteer | None) -> str:
-    """`text` with every actor mention blanked out (step 1)."""
-    if gazetteer is None:
-        return text
-    for m in sorted(gazetteer.find_all(text), key=lambda m: -m.start):
-        text = text[: m.start] + " " + text[m.end :]
-    return text
-
-
 def relevance(condition: str, report: str, *, gazetteer: Gazetteer | None = None) -> float:
-    """Step 2: how much the report's event is the condition's event, in [0, 1]."""
-    condition, report = (
-        _content(event_text(condition, gazetteer)),
-        _content(event_text(report, gazetteer)),
-    )
-    words = content_words(condition)
-    overlap = len(words & content_words(report)) / len(words) if words else 0.0
-    return min(1.0, 0.5 * char_cosine(condition, report) + 0.5 * overlap)
-
-
-def _content(text: str) -> str:
-    # Stop words share n-grams with everything; comparing without them removes that floor.
-    return " ".join(w for w in _WORD.findall(text.lower()) if w not in _STOP)
+    """Lexical similarity of the actor-masked texts, in [0, 1] (the `lexical` feature)."""
+    return lexical(mask_actors(condition, gazetteer), mask_actors(report, gazetteer))
 
 
 def modality_cues(report: str) -> tuple[str, ...]:
-    """Step 3: words showing the report does not state the event as a fact."""
-    cues = [f"hypothetical or threatened: {m.group(0)!r}" for m in _HYPOTHETICAL.finditer(report)]
-    cues += [f"hedged: {m.group(0)!r}" for m in _MAY.finditer(report)]
-    cues += [f"denial: {m.group(0)!r}" for m in _DENIAL.finditer(report)]
-    return tuple(cues)
+    """Words showing the report may not state an event as a fact ("would", "denied")."""
+    return tuple(word for _, word in cue_spans(report))
 
 
 def match(
@@ -116,15 +122,26 @@ def match(
     report_actors: Collection[str] = (),
     gazetteer: Gazetteer | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    model: TriggerModel = MODEL,
 ) -> TriggerMatch:
-    """Step 4: observed when the report is about the condition's event and states a fact."""
-    score = relevance(condition, report, gazetteer=gazetteer)
+    """Observed when the model's probability that the report states the condition's event
+    as a fact is >= `threshold`; `relevance` is that probability."""
+    features = pair_features(
+        condition,
+        report,
+        gazetteer=gazetteer,
+        actor_ids={*threat_actors, *report_actors},
+    )
+    p = model.probability(features.values)
+    reasons = [f"probability {p:.2f} (threshold {threshold:.2f})"]
     shared = sorted(set(threat_actors) & set(report_actors))
-    reasons = [f"relevance {score:.2f} (threshold {threshold:.2f})"]
     if shared:
         reasons.append("shared actors: " + ", ".join(shared))
-    cues = modality_cues(report)
-    reasons.extend(cues)
-    return TriggerMatch(
-        observed=not cues and score >= threshold, relevance=score, reasons=tuple(reasons)
-    )
+    values = features.as_dict()
+    reasons.append(f"lexical similarity {values['lexical']:.2f}")
+    if features.events:
+        how = "stated" if values["event_stated"] else "only after a modality cue"
+        reasons.append(f"same event ({', '.join(features.events)}), {how}")
+    if features.cues:
+        reasons.append("modality cues: " + ", ".join(repr(c) for c in features.cues))
+    return TriggerMatch(observed=p >= threshold, relevance=p, reasons=tuple(reasons))

@@ -1,18 +1,31 @@
-"""Risk commands of the `redline` CLI: eval-triggers, keys create, bench api."""
+"""Risk commands of the `redline` CLI: eval-triggers, train-triggers, keys create, bench api."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from scoring.trigger_eval import TriggerPair
 
 DATA_DIR_ENV = "REDLINE_LABELLED_DATA_DIR"
 DEFAULT_DATA_DIR = Path("../shared/data")
 
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+
+
+def _read_pairs(path: Path) -> list[TriggerPair]:
+    from scoring.trigger_eval import pair_from_json
+
+    if not path.is_file():
+        raise typer.BadParameter(f"{path} is not a file", param_hint="--data")
+    with path.open(encoding="utf-8") as lines:
+        return [pair_from_json(json.loads(line)) for line in lines if line.strip()]
 
 
 def eval_triggers(
@@ -26,13 +39,9 @@ def eval_triggers(
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
 ) -> None:
     """Precision, recall and F1 of trigger_observed on held-out threats (grouped CV)."""
-    from scoring.trigger_eval import evaluate_pairs, pair_from_json
+    from scoring.trigger_eval import evaluate_pairs
 
-    path = data or data_dir / "triggers.jsonl"
-    if not path.is_file():
-        raise typer.BadParameter(f"{path} is not a file", param_hint="--data")
-    with path.open(encoding="utf-8") as lines:
-        pairs = [pair_from_json(json.loads(line)) for line in lines if line.strip()]
+    pairs = _read_pairs(data or data_dir / "triggers.jsonl")
     result = evaluate_pairs(pairs, folds=folds)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
@@ -41,6 +50,32 @@ def eval_triggers(
         f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
         f"f1 {result['f1']:.3f}  n={result['n']}  ({result['method']})"
     )
+
+
+def train_triggers(
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Trigger pairs (.jsonl, LABELS.md schema).")
+    ] = None,
+    data_dir: Annotated[
+        Path, typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Folder of labelled data.")
+    ] = DEFAULT_DATA_DIR,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Model file (default: the shipped one).")
+    ] = None,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+) -> None:
+    """Fit the trigger classifier on all pairs (C and threshold by grouped CV) and save it."""
+    from scoring.trigger_eval import train_model
+    from scoring.triggers import MODEL_FILE
+
+    path = data or data_dir / "triggers.jsonl"
+    pairs = _read_pairs(path)
+    model, about = train_model(pairs, folds=folds)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    body = model.to_json(**about, data=path.name, data_sha256=digest)
+    target = out or MODEL_FILE
+    target.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"wrote {target}: {json.dumps(body)}")
 
 
 @keys_app.command("create")
@@ -90,7 +125,8 @@ def bench_api(
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
-    """Add eval-triggers, keys and `bench api` to the redline app."""
+    """Add eval-triggers, train-triggers, keys and `bench api` to the redline app."""
     app.command("eval-triggers")(eval_triggers)
+    app.command("train-triggers")(train_triggers)
     app.add_typer(keys_app, name="keys")
     bench.command("api")(bench_api)

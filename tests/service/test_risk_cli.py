@@ -1,4 +1,4 @@
-"""The risk commands of the CLI: eval-triggers on a pairs file, keys create in a database."""
+"""Risk commands of the CLI: eval- and train-triggers on a pairs file, keys create in a database."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from scoring.trigger_features import FEATURES
+from scoring.triggers import load_model
 from service.cli import app
 from service.db import make_engine
 from service.tables import ApiKey
@@ -72,3 +74,21 @@ def test_keys_create_stores_a_hashed_key_and_prints_it_once(
         engine.dispose()
     bad = CliRunner().invoke(app, ["keys", "create", "--scope", "root"])
     assert bad.exit_code != 0
+
+
+def test_train_triggers_writes_a_model_file(tmp_path: Path) -> None:
+    data = tmp_path / "pairs.jsonl"
+    rows = [
+        {"threat": f"We strike if {c}.", "condition": c, "report": r, "observed": o, "kind": k}
+        for c, r, o, k in PAIRS
+    ]
+    data.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    out = tmp_path / "trigger_model.json"
+    result = CliRunner().invoke(
+        app, ["train-triggers", "--data", str(data), "--out", str(out), "--folds", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    body = json.loads(out.read_text())
+    assert body["features"] == list(FEATURES) and len(body["coef"]) == len(FEATURES)
+    assert body["n"] == 4 and body["data"] == "pairs.jsonl" and len(body["data_sha256"]) == 64
+    assert load_model(out).threshold == body["threshold"]

@@ -124,10 +124,29 @@ class Gazetteer:
 
 
 def _alternation(aliases: Iterable[str], flags: int) -> re.Pattern[str]:
-    ordered = sorted(aliases, key=len, reverse=True) or ["(?!x)x"]
-    body = "|".join(re.escape(a) for a in ordered)
+    trie: _Trie = {}
+    for alias in aliases:
+        node = trie
+        for char in alias.lower() if flags & re.IGNORECASE else alias:
+            node = node.setdefault(char, {})
+        node[""] = {}  # an alias ends here
+    body = _trie_pattern(trie) or "(?!x)x"
     # Word edges that also hold next to "." in "U.S." and "'" in "Kata'ib" (but allow "'s").
     return re.compile(rf"(?<![\w.'])(?:{body})(?!\w)(?!'(?!s\b))", flags)
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(node: _Trie) -> str:
+    """The aliases under `node` as one regex that shares their prefixes: a flat alternation of
+    hundreds of aliases is tried branch by branch at every position of the text. A greedy
+    optional tail tries the longer alias first, so the longest alias still wins."""
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _countries(aliases: dict[str, list[str]]) -> list[Actor]:

@@ -5,7 +5,9 @@ For statement i (see README "Risk"):
     p_i = threat_i * (0.75 + 0.25 * min(1, conditional_i / threat_i))   # conditional weighs more
     s_i = SEVERITY_WEIGHT[severity_i]                                    # 0.1, 0.4, 0.7, 1.0
     d_i = 2 ** (-age_h_i / half_life_h)                                  # recency
-    w_i = min(1, p_i * s_i * d_i * (trigger_boost if its trigger was observed else 1))
+    w_i = min(1, p_i * s_i * (trigger_boost if its trigger was observed else 1)) * d_i
+
+(decay applied after the cap, so that a boosted statement still fades with age)
 
 Statements with the same normalised text are one *story* (a syndicated wire copy counts
 once); a story reported by k independent sources gains at most `syndication_bonus`:
@@ -98,7 +100,7 @@ def statement_weight(e: Evidence, params: RiskParams) -> float:
     s = SEVERITY_WEIGHT[min(max(e.severity, 0), 3)]
     d = math.pow(2.0, -max(e.age_h, 0.0) / params.half_life_h)
     boost = params.trigger_boost if e.triggered else 1.0
-    return min(1.0, p * s * d * boost)
+    return min(1.0, p * s * boost) * d
 
 
 def _reasons(e: Evidence, copies: int, sources: int) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from scoring.risk import Direction, Evidence, RiskParams, combine, direction, story_key
@@ -36,6 +36,8 @@ def test_adding_a_threat_never_lowers_risk(base: list[Evidence], extra: Evidence
     evidence.filter(lambda e: e.threat > 0.01 and e.age_h < 24 * 30),
     st.floats(min_value=1, max_value=24 * 30),
 )
+# A boosted war threat whose weight reaches the cap must still fade (hypothesis found it).
+@example([], Evidence(1, 1.0, 1.0, 3, 0.0, "a", "x.example", triggered=True), 1.0)
 def test_an_older_statement_weighs_less(
     others: list[Evidence], e: Evidence, extra_h: float
 ) -> None:

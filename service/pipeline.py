@@ -1,9 +1,8 @@
 """Scores stored items: pending items in, scored statements and queued alerts out.
 
-Items are claimed with `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED)` and scored in
-the claiming transaction, so two replicas never score one item twice and a crash rolls the claim
-back. An item whose scoring raises is quarantined with its error and never retried on its own.
-"""
+Items are claimed (`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL) and scored in the claiming
+transaction, so two replicas never score one item twice and a crash rolls the claim back. An
+item whose scoring raises is quarantined with its error and never retried on its own."""
 
 from __future__ import annotations
 
@@ -68,19 +67,28 @@ def _statement(item_id: int, part: str, position: int, score: StatementScore) ->
     }
 
 
-def claim_pending(session: Session, limit: int) -> list[int]:
-    """Marks up to `limit` pending items as being scored in this transaction; their ids."""
+def claim_pending(session: Session, limit: int) -> list[Item]:
+    """Claims up to `limit` pending items for this transaction, in id order.
+
+    On PostgreSQL the row locks of `FOR UPDATE SKIP LOCKED` are the claim (held until commit,
+    skipped by other replicas), so no extra UPDATE rewrites each row and its indexes. SQLite
+    has no row locks: there an UPDATE to "scoring" takes the database's write lock first.
+    """
     due = (
-        select(Item.id)
+        select(Item)
         .where(Item.status == "pending")
         .order_by(col(Item.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.exec(due).all())
+    ids = select(Item.id).where(Item.status == "pending").order_by(col(Item.id)).limit(limit)
     claimed = session.exec(
-        update(Item).where(col(Item.id).in_(due)).values(status="scoring").returning(col(Item.id))
+        update(Item).where(col(Item.id).in_(ids)).values(status="scoring").returning(col(Item.id))
     )
-    return sorted(cast("list[int]", claimed.scalars().all()))
+    chosen = cast("list[int]", claimed.scalars().all())
+    return list(session.exec(select(Item).where(col(Item.id).in_(chosen)).order_by(col(Item.id))))
 
 
 def score_pending(
@@ -90,10 +98,10 @@ def score_pending(
     report = ScoreReport()
     while True:
         with Session(engine) as session:
-            ids = claim_pending(session, batch)
-            if not ids:
+            items = claim_pending(session, batch)
+            if not items:
                 return report
-            items = list(session.exec(select(Item).where(col(Item.id).in_(ids))).all())
+            ids = [i.id for i in items if i.id is not None]  # read before commit expires them
             score_items(session, items, scorer=scorer, policy=policy, report=report)
             session.commit()
         logger.info("scored items %s", id_ranges(ids))

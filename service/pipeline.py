@@ -161,7 +161,7 @@ def score_items(
         now=utcnow(),
         offsets=offsets,
     )
-    chunks = [items[i : i + SCORE_CHUNK] for i in range(0, len(items), SCORE_CHUNK)]
+    chunks = _chunks(items, SCORE_CHUNK)
     texts = [[(i.title, i.text) for i in chunk] for chunk in chunks]
     scored: list[int] = []
     with ThreadPoolExecutor(1, thread_name_prefix="redline-score") as pool:
@@ -174,6 +174,14 @@ def score_items(
     if scored:  # one UPDATE for the batch rather than one per item
         done = {"status": "scored", "score_error": None, "scored_at": batch.now}
         session.execute(update(Item).where(col(Item.id).in_(scored)).values(**done))
+
+
+def _chunks(items: Sequence[Item], size: int) -> list[Sequence[Item]]:
+    """`items` in chunks of `size`, the first a quarter of that: nothing is written while the
+    first chunk is scored, so a small one starts the overlap sooner."""
+    first = max(1, size // 4)
+    rest = range(first, len(items), size)
+    return [c for c in [items[:first], *(items[i : i + size] for i in rest)] if c]
 
 
 @dataclass(slots=True)

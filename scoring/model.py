@@ -98,6 +98,13 @@ class ThreatModel(BaseEstimator):  # type: ignore[misc]
         ).fit(feats[mask], labels[mask, 2])
         return self
 
+    def forget_caches(self) -> None:
+        """Drop run-time caches before pickling: scikit-learn's vectorizers keep
+        id(stop_words), a memory address, so two identical fits would pickle to
+        different bytes."""
+        for _, part in self.features_.transformer_list:
+            vars(part).pop("_stop_words_id", None)
+
     def predict_all(self, X: Sequence[str]) -> ThreatProbs:  # noqa: N803
         """Probabilities of all three heads for sentences `X`."""
         return self.probs_from_features(self.features_.transform(list(X)).tocsr())

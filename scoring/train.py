@@ -25,7 +25,7 @@ from scoring.tagger import SpanTagger
 from scoring.types import ModelCard
 
 MODEL_NAME = "threat-lr"
-MODEL_REV = "4"
+MODEL_REV = "5"
 
 
 def _trained_at() -> str:
@@ -53,5 +53,6 @@ def train_artifact(data_dir: Path, out_dir: Path) -> ModelCard:
     metrics = evaluate(ScorerPredictor(Scorer(model, tagger, card)), test)
     metrics["split"] = {"train_sentences": len(train), "test_sentences": len(test)}
     card = ModelCard(version, sklearn.__version__, data_sha, card.trained_at, metrics)
+    model.forget_caches()
     save_artifact({"model": model, "tagger": tagger, "model_version": version}, card, out_dir)
     return card

@@ -83,6 +83,8 @@ def test_train_is_deterministic_and_records_provenance(data_dir: Path, tmp_path:
     b = load_scorer(tmp_path / "b").score(text)[0]
     assert a == b
     assert (tmp_path / "a" / MODEL_FILE).is_file() and (tmp_path / "a" / CARD_FILE).is_file()
+    # byte-identical artefacts: nothing run-dependent is pickled
+    assert (tmp_path / "a" / MODEL_FILE).read_bytes() == (tmp_path / "b" / MODEL_FILE).read_bytes()
 
 
 def test_eval_json_shape_and_split(data_dir: Path) -> None:

@@ -1,0 +1,121 @@
+"""The span tagger on its own: boundary decoding, hashed features, offsets.
+
+Trained here on a few sentences written in our own words (never evaluation data), so the
+tests check the mechanics, not the shipped figures.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scoring.tagger import SpanTagger, token_features, tokenize
+
+# own words: (sentence, conditional, gold spans)
+_TRAIN: list[tuple[str, bool, dict[str, str | None]]] = [
+    (
+        "If the convoy crosses the bridge, our units will shell the depot for a week, the "
+        "colonel said.",
+        True,
+        {
+            "actor": "the colonel",
+            "target": "the depot",
+            "condition": "If the convoy crosses the bridge",
+            "action": "shell the depot",
+        },
+    ),
+    (
+        "Unless the envoy leaves, the ministry will cut trade ties after the summit, the "
+        "spokesman said.",
+        True,
+        {
+            "actor": "the spokesman",
+            "target": "the envoy",
+            "condition": "Unless the envoy leaves",
+            "action": "cut trade ties",
+        },
+    ),
+    (
+        "The rebels vowed to attack the garrison over the arrests of their leaders.",
+        False,
+        {"actor": "The rebels", "target": "the garrison", "condition": None, "action": "attack"},
+    ),
+    (
+        "If the strikes go on, we will target the harbour during the night, the general warned.",
+        True,
+        {
+            "actor": "the general",
+            "target": "the harbour",
+            "condition": "If the strikes go on",
+            "action": "target the harbour",
+        },
+    ),
+    (
+        "The militia threatened to burn the warehouse because of the raids.",
+        False,
+        {
+            "actor": "The militia",
+            "target": "the warehouse",
+            "condition": None,
+            "action": "burn the warehouse",
+        },
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def tagger() -> SpanTagger:
+    texts = [t for t, _, _ in _TRAIN * 4]
+    return SpanTagger(c=10.0).fit(
+        texts, [c for _, c, _ in _TRAIN * 4], [g for _, _, g in _TRAIN * 4]
+    )
+
+
+def test_spans_are_offsets_into_the_sentence(tagger: SpanTagger) -> None:
+    # own words
+    text = "If the convoy returns, our units will shell the bridge for a month, the major said."
+    (spans,) = tagger.predict([text], [True])
+    found = [s for s in spans.values() if s is not None]
+    assert found
+    for span in found:
+        assert text[span.start : span.end] == span.text
+
+
+def test_condition_and_action_boundaries(tagger: SpanTagger) -> None:
+    # own words
+    text = "If the convoy crosses the bridge, our units will shell the depot for a week."
+    (spans,) = tagger.predict([text], [True])
+    assert spans["condition"] is not None
+    assert spans["condition"].text == "If the convoy crosses the bridge"
+    assert spans["action"] is not None
+    assert spans["action"].text.startswith("shell")
+    assert "week" not in spans["action"].text  # the adjunct stays out
+
+
+def test_no_condition_when_not_conditional(tagger: SpanTagger) -> None:
+    # own words
+    (spans,) = tagger.predict(["The rebels vowed to attack the garrison."], [False])
+    assert spans["condition"] is None
+
+
+def test_empty_batch_and_empty_sentence(tagger: SpanTagger) -> None:
+    assert tagger.predict([], []) == []
+    assert tagger.predict([""], [True]) == [
+        dict.fromkeys(("actor", "target", "condition", "action"))
+    ]
+
+
+def test_features_mark_distance_and_adjuncts() -> None:
+    # own words
+    text = "We will strike the port after the vote."
+    rows = token_features(text, tokenize(text), conditional=False)
+    words = [text[s:e].lower() for s, e in tokenize(text)]
+    after = words.index("after")
+    strike, adjunct, inside = rows[words.index("strike")], rows[after], rows[after + 1]
+    assert "since=1" in strike
+    assert "in_ADJ" not in adjunct and "in_ADJ" in inside
+
+
+def test_one_sparse_product_scores_all_heads(tagger: SpanTagger) -> None:
+    assert tagger.coef_.shape[1] == len(tagger.intercept_) == 8
+    assert np.isfinite(tagger.intercept_).all()

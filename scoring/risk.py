@@ -126,8 +126,11 @@ def combine(evidence: Iterable[Evidence], params: RiskParams, explain: int = 10)
     weighed = []
     remaining = 1.0
     for members in stories.values():
-        best, lead = max(members, key=lambda m: (m[0], -m[1].statement_id))
-        sources = len({e.source for _, e in members})
+        if len(members) == 1:  # most stories: skip the max and the set
+            (best, lead), sources = members[0], 1
+        else:
+            best, lead = max(members, key=lambda m: (m[0], -m[1].statement_id))
+            sources = len({e.source for _, e in members})
         spread = 1.0 + params.syndication_bonus * (1.0 - math.pow(2.0, 1 - sources))
         w = params.story_cap * min(1.0, best * spread)
         remaining *= 1.0 - w

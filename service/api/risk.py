@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 
 from scoring.risk import RiskParams
 from service import risk
 from service.deps import RuntimeDep, SessionDep
 from service.risk import Subject, parse_window
+from service.risk_cache import ResponseCache, gate, round_down
+from service.runtime import Runtime
 from service.schemas_risk import RiskRead, RiskSeries
 from service.times import utcnow
 
 router = APIRouter(prefix="/v1/risk", tags=["risk"])
+RESPONSES = ResponseCache()
 
 ActorQ = Annotated[
     str | None, Query(max_length=64, description="Canonical actor id (who threatens).")
@@ -35,24 +40,46 @@ def _end(until: datetime | None) -> datetime:
     return until.astimezone(UTC) if until.tzinfo else until.replace(tzinfo=UTC)  # naive is UTC
 
 
+def _risk_json(
+    runtime: Runtime, subject: Subject, span: timedelta, end: datetime, params: RiskParams
+) -> bytes:
+    with Session(runtime.engine) as session:
+        read = risk.risk_of(session, subject=subject, window=span, end=end, params=params)
+    return read.model_dump_json().encode()
+
+
 @router.get("", response_model=RiskRead)
-def get_risk(
-    session: SessionDep,
+async def get_risk(
     runtime: RuntimeDep,
     actor: ActorQ = None,
     target: TargetQ = None,
     country: CountryQ = None,
     window: WindowQ = "7d",
-    until: UntilQ = None,
-) -> RiskRead:
-    """Risk in [0, 1] over the window, its trend against the window before, and top statements."""
-    return risk.risk_of(
-        session,
-        subject=Subject(actor, target, country),
-        window=parse_window(window),
-        end=_end(until),
-        params=RiskParams(half_life_h=runtime.settings.risk_half_life_h),
-    )
+    until: Annotated[
+        datetime | None,
+        Query(description="Window end (default: now, rounded down to the minute)."),
+    ] = None,
+) -> Response:
+    """Risk in [0, 1] over the window, its trend against the window before, and top statements.
+
+    Responses are remembered per (subject, window, end) until the stored data changes; the
+    `X-Risk-Cache` header says `hit` or `miss`.
+    """
+    subject = Subject(actor, target, country)
+    subject.where()  # 422 before any work when no subject is given
+    end = round_down(utcnow()) if until is None else _end(until)
+    params = RiskParams(half_life_h=runtime.settings.risk_half_life_h)
+    span = parse_window(window)
+    # A hit costs no thread hop: the version comes from a query shared with other requests.
+    version = await gate(runtime.engine).current()
+    key = (str(runtime.engine.url), subject, span, end, params)
+    body = RESPONSES.get(key, version)
+    hit = body is not None
+    if body is None:
+        body = await run_in_threadpool(_risk_json, runtime, subject, span, end, params)
+        RESPONSES.put(key, version, body)
+    headers = {"X-Risk-Cache": "hit" if hit else "miss"}
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get("/timeseries", response_model=RiskSeries)

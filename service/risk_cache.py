@@ -1,0 +1,183 @@
+"""Risk responses remembered per process, and the data version that says when they go stale.
+
+A risk response depends on the subject, the window, its end and the parameters, and on the
+stored data. The cache keys on the first four (the API rounds a default end down to
+`END_STEP`, so requests within one step share it) and checks the data with one cheap query
+per request, `data_version`:
+
+- the largest statement id: new statements, and rescored ones (they are written anew),
+  take ids above it;
+- the latest `scored_at` (indexed): catches SQLite reusing the id of a deleted last row;
+- the number of watches whose trigger was observed (it only grows), since the trigger
+  boost changes a statement's weight;
+- on PostgreSQL, the transactions in flight: one of them may commit statements with ids
+  below the largest seen, so an entry is only good while all the writers that were running
+  when it was computed are still running.
+
+A change this does not see: a transaction that starts after an entry was computed and only
+deletes statements (rescoring an item into no statements at all); such a change shows at
+the next `END_STEP`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Connection, Engine, text
+
+END_STEP = timedelta(seconds=60)
+MAX_ENTRIES = 4096
+
+Version = tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DataVersion:
+    """What the stored data looked like, and (PostgreSQL) which writers were in flight."""
+
+    seen: Version
+    in_flight: frozenset[int]
+
+    def still(self, current: DataVersion) -> bool:
+        """True when nothing an entry computed at `self` read can differ at `current`."""
+        return self.seen == current.seen and self.in_flight <= current.in_flight
+
+
+def _in_flight(snapshot: str) -> frozenset[int]:
+    # pg_current_snapshot(): "xmin:xmax:xip,xip,..."
+    running = snapshot.split(":")[2]
+    return frozenset(int(x) for x in running.split(",") if x)
+
+
+_COMMON = (
+    "(SELECT max(id) FROM statement), (SELECT max(scored_at) FROM statement), "
+    "(SELECT count(*) FROM threat_watch WHERE status = 'trigger_observed')"
+)
+# Plain SQL: this runs on every risk request, so it skips building an expression.
+_VERSION = {
+    "postgresql": text(f"SELECT {_COMMON}, pg_current_snapshot()::text"),
+    "sqlite": text(f"SELECT {_COMMON}"),
+}
+
+
+def data_version(connection: Connection) -> DataVersion:
+    """The data version now (one round trip)."""
+    dialect = connection.dialect.name
+    row = connection.execute(_VERSION[dialect]).one()
+    if dialect == "postgresql":
+        return DataVersion(tuple(row[:3]), _in_flight(row[3]))
+    return DataVersion(tuple(row), frozenset())
+
+
+def read_version(engine: Engine) -> DataVersion:
+    with engine.connect() as connection:
+        return data_version(connection)
+
+
+def round_down(at: datetime, step: timedelta = END_STEP) -> datetime:
+    """`at` rounded down to a whole `step` since the epoch (same zone)."""
+    epoch = datetime(1970, 1, 1, tzinfo=at.tzinfo)
+    return at - (at - epoch) % step
+
+
+class VersionGate:
+    """Data versions for concurrent requests, one query in flight at a time.
+
+    A request may use a version read by a query that started after it arrived (that query
+    sees every commit the request could expect). Requests that arrive while a query runs
+    wait for the next one, which starts when the running one ends: under load one query
+    serves many requests, and none waits for more than two round trips.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._running: asyncio.Future[DataVersion] | None = None
+        self._next: asyncio.Future[DataVersion] | None = None
+
+    async def current(self) -> DataVersion:
+        if self._running is None:
+            self._running = self._start()
+            return await asyncio.shield(self._running)
+        if self._next is None:
+            self._next = asyncio.get_running_loop().create_future()
+        return await asyncio.shield(self._next)
+
+    def _start(self) -> asyncio.Future[DataVersion]:
+        task = asyncio.ensure_future(run_in_threadpool(read_version, self._engine))
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Future[DataVersion]) -> None:
+        self._running, waiting, self._next = None, self._next, None
+        if waiting is None:
+            return
+        self._running = self._start()
+
+        def relay(done: asyncio.Future[DataVersion]) -> None:
+            if done.cancelled():
+                waiting.cancel()
+            elif (error := done.exception()) is not None:
+                waiting.set_exception(error)
+            else:
+                waiting.set_result(done.result())
+
+        self._running.add_done_callback(relay)
+
+
+_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, VersionGate]]
+_gates = weakref.WeakKeyDictionary()
+
+
+def gate(engine: Engine) -> VersionGate:
+    """The version gate of `engine` in the running event loop."""
+    per_loop = _gates.setdefault(asyncio.get_running_loop(), {})
+    key = str(engine.url)
+    if key not in per_loop:
+        per_loop[key] = VersionGate(engine)
+    return per_loop[key]
+
+
+@dataclass(slots=True)
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+
+
+class ResponseCache:
+    """A bounded LRU map from a key to (data version, response bytes); thread-safe."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self._entries: OrderedDict[Hashable, tuple[DataVersion, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+        self.stats = CacheStats()
+
+    def get(self, key: Hashable, version: DataVersion) -> bytes | None:
+        """The bytes stored under `key` if nothing they were computed from changed since."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None and found[0].still(version):
+                self._entries.move_to_end(key)
+                self.stats.hits += 1
+                return found[1]
+            self.stats.misses += 1
+            return None
+
+    def put(self, key: Hashable, version: DataVersion, body: bytes) -> None:
+        """Stores `body`, computed after `version` was read (so it is at least that new)."""
+        with self._lock:
+            self._entries[key] = (version, body)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -66,7 +66,7 @@ async def get_risk(
     `X-Risk-Cache` header says `hit` or `miss`.
     """
     subject = Subject(actor, target, country)
-    subject.where()  # 422 before any work when no subject is given
+    subject.check()  # 422 before any work when no subject is given
     end = round_down(utcnow()) if until is None else _end(until)
     params = RiskParams(half_life_h=runtime.settings.risk_half_life_h)
     span = parse_window(window)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from scoring.risk import RiskParams
 from service import risk
 from service.deps import RuntimeDep, SessionDep
+from service.response_cache import ResponseCache, cached_json, round_down
 from service.risk import Subject, parse_window
-from service.risk_cache import ResponseCache, gate, round_down
 from service.runtime import Runtime
 from service.schemas_risk import RiskRead, RiskSeries
 from service.times import utcnow
@@ -63,23 +63,19 @@ async def get_risk(
     """Risk in [0, 1] over the window, its trend against the window before, and top statements.
 
     Responses are remembered per (subject, window, end) until the stored data changes; the
-    `X-Risk-Cache` header says `hit` or `miss`.
+    `X-Cache` header says `hit` or `miss`.
     """
     subject = Subject(actor, target, country)
     subject.check()  # 422 before any work when no subject is given
     end = round_down(utcnow()) if until is None else _end(until)
     params = RiskParams(half_life_h=runtime.settings.risk_half_life_h)
     span = parse_window(window)
-    # A hit costs no thread hop: the version comes from a query shared with other requests.
-    version = await gate(runtime.engine).current()
-    key = (str(runtime.engine.url), subject, span, end, params)
-    body = RESPONSES.get(key, version)
-    hit = body is not None
-    if body is None:
-        body = await run_in_threadpool(_risk_json, runtime, subject, span, end, params)
-        RESPONSES.put(key, version, body)
-    headers = {"X-Risk-Cache": "hit" if hit else "miss"}
-    return Response(body, media_type="application/json", headers=headers)
+    return await cached_json(
+        RESPONSES,
+        runtime.engine,
+        (subject, span, end, params),
+        partial(_risk_json, runtime, subject, span, end, params),
+    )
 
 
 @router.get("/timeseries", response_model=RiskSeries)

@@ -1,9 +1,10 @@
-"""Risk responses remembered per process, and the data version that says when they go stale.
+"""Read responses remembered per process, and the data version that says when they go stale.
 
 A risk response depends on the subject, the window, its end and the parameters, and on the
-stored data. The cache keys on the first four (the API rounds a default end down to
-`END_STEP`, so requests within one step share it) and checks the data with one cheap query
-per request, `data_version`:
+stored data; a statement page on its filters, size and cursor, and on the stored data. The
+cache keys on the query (the risk API rounds a default end down to `END_STEP`, so requests
+within one step share it) and checks the data with one cheap query, `data_version`, shared
+by the requests that arrive while it runs (`VersionGate`):
 
 - the largest statement id: new statements, and rescored ones (they are written anew),
   take ids above it;
@@ -14,9 +15,9 @@ per request, `data_version`:
   below the largest seen, so an entry is only good while all the writers that were running
   when it was computed are still running.
 
-A change this does not see: a transaction that starts after an entry was computed and only
-deletes statements (rescoring an item into no statements at all); such a change shows at
-the next `END_STEP`.
+Changes this does not see: a transaction that starts after an entry was computed and only
+deletes statements (rescoring an item into no statements at all), and an item's new title
+until its statements are rescored (moments later, by the pipeline).
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ import asyncio
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from fastapi import Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Connection, Engine, text
 
@@ -181,3 +183,18 @@ class ResponseCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+async def cached_json(
+    cache: ResponseCache, engine: Engine, key: Hashable, compute: Callable[[], bytes]
+) -> Response:
+    """A JSON response from `cache`, or from `compute()` (run in the threadpool) on a miss;
+    the `X-Cache` header says which. A hit costs no thread hop."""
+    version = await gate(engine).current()
+    body = cache.get((str(engine.url), key), version)
+    hit = body is not None
+    if body is None:
+        body = await run_in_threadpool(compute)
+        cache.put((str(engine.url), key), version, body)
+    headers = {"X-Cache": "hit" if hit else "miss"}
+    return Response(body, media_type="application/json", headers=headers)

@@ -230,7 +230,8 @@ async def _load(port: int, token: str, paths: list[str], rate: float) -> dict[st
         (await loop.create_connection(_Connection, "127.0.0.1", port))[1] for _ in range(WORKERS)
     ]
     latencies: list[float] = []
-    errors = hits = misses = 0
+    errors = hits = 0
+    missed: list[float] = []
     lateness = 0.0
     queue = iter(enumerate(paths))
     head = f"Host: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n"
@@ -238,17 +239,19 @@ async def _load(port: int, token: str, paths: list[str], rate: float) -> dict[st
     start = time.perf_counter() + 0.2
 
     async def worker(conn: _Connection) -> None:
-        nonlocal errors, hits, misses, lateness
+        nonlocal errors, hits, lateness
         for i, path in queue:
             due = start + i / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
             t0 = time.perf_counter()
             lateness = max(lateness, t0 - due)
             status = await conn.get(f"GET {path} HTTP/1.1\r\n{head}".encode())
-            latencies.append((time.perf_counter() - t0) * 1000)
+            latency = (time.perf_counter() - t0) * 1000
+            latencies.append(latency)
             errors += 0 if status == 200 else 1
             hits += conn.cache == b"hit"
-            misses += conn.cache == b"miss"
+            if conn.cache == b"miss":
+                missed.append(latency)
 
     await asyncio.gather(*(worker(c) for c in connections))
     elapsed = time.perf_counter() - start
@@ -267,8 +270,11 @@ async def _load(port: int, token: str, paths: list[str], rate: float) -> dict[st
         "behind_ms": round(lateness * 1000, 1),
         "generator_cpu_ms_per_request": round((time.process_time() - cpu0) * 1000 / len(paths), 3),
     }
-    if hits + misses:
-        result["cache_hit_rate"] = round(hits / (hits + misses), 3)
+    if hits + len(missed):
+        result["cache_hit_rate"] = round(hits / (hits + len(missed)), 3)
+    if len(missed) >= 2:  # what a request the cache cannot answer costs
+        result["miss_p50_ms"] = round(statistics.median(missed), 2)
+        result["miss_p99_ms"] = round(statistics.quantiles(missed, n=100)[98], 2)
     return result
 
 
@@ -287,8 +293,8 @@ def _statement_filters(rng: random.Random) -> list[str]:
     return list(dict.fromkeys(filters))  # each once, in order
 
 
-def _statement_paths(base: str, token: str, count: int, rng: random.Random) -> list[str]:
-    """Pages 1 to 3 of each filter (the cursors fetched once beforehand), drawn at random."""
+def _statement_pages(base: str, token: str, rng: random.Random) -> list[str]:
+    """Pages 1 to 3 of each filter, 50 statements each (cursors fetched beforehand)."""
     pages: list[str] = []
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
@@ -300,7 +306,17 @@ def _statement_paths(base: str, token: str, count: int, rng: random.Random) -> l
                 if cursor is None:
                     break
                 path = f"/v1/statements?limit=50&{query}&cursor={cursor}".replace("&&", "&")
-    return rng.choices(pages, k=count)
+    return pages
+
+
+def _cold(pages: list[str], count: int, rng: random.Random) -> list[str]:
+    """`count` requests that are all different (pages of 40 to 79 statements), so none can
+    be answered from the cache: the cost of the query itself."""
+    sizes = [size for size in range(40, 81) if size != 50]  # 50 is the hot pages
+    unique = [p.replace("limit=50", f"limit={size}") for p in pages for size in sizes]
+    if len(unique) < count:
+        raise ValueError(f"only {len(unique)} distinct statement requests for {count}")
+    return rng.sample(unique, count)
 
 
 def run_bench(
@@ -326,9 +342,12 @@ def run_bench(
         warm = _risk_paths(200, rng)
         uvloop.run(_load(port, token, warm, rate / 2))  # warm-up
         result["risk"] = uvloop.run(_load(port, token, _risk_paths(requests, rng), rate))
-        paths = _statement_paths(base, token, requests + 200, rng)
+        pages = _statement_pages(base, token, rng)
+        paths = rng.choices(pages, k=requests + 200)
         uvloop.run(_load(port, token, paths[:200], rate / 2))  # warm-up
         result["statements"] = uvloop.run(_load(port, token, paths[200:], rate))
+        cold = _cold(pages, requests, rng)
+        result["statements_uncached"] = uvloop.run(_load(port, token, cold, rate))
     finally:
         server.terminate()
         server.wait(timeout=30)

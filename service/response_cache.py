@@ -6,18 +6,16 @@ cache keys on the query (the risk API rounds a default end down to `END_STEP`, s
 within one step share it) and checks the data with one cheap query, `data_version`, shared
 by the requests that arrive while it runs (`VersionGate`):
 
-- the largest statement id: new statements, and rescored ones (they are written anew),
-  take ids above it;
-- the latest `scored_at` (indexed): catches SQLite reusing the id of a deleted last row;
-- the number of watches whose trigger was observed (it only grows), since the trigger
-  boost changes a statement's weight;
-- on PostgreSQL, the transactions in flight: one of them may commit statements with ids
-  below the largest seen, so an entry is only good while all the writers that were running
-  when it was computed are still running.
+On PostgreSQL the version is the transaction snapshot (`pg_current_snapshot()`): it changes
+whenever a writing transaction ends, whatever it wrote, so an entry is only reused while no
+write has committed or rolled back since it was computed. That includes a writer that was
+in flight and commits statements with ids below the largest one seen.
 
-Changes this does not see: a transaction that starts after an entry was computed and only
-deletes statements (rescoring an item into no statements at all), and an item's new title
-until its statements are rescored (moments later, by the pipeline).
+SQLite has one writer at a time, so a newly committed statement always has the largest id;
+the version there is the largest statement id, the latest `scored_at` (rescoring may reuse
+the id of a deleted last row) and the number of watches whose trigger was observed (the
+trigger boost changes a statement's weight). What it does not see: a transaction that only
+deletes statements, and an item's new title until the item is rescored.
 """
 
 from __future__ import annotations
@@ -37,45 +35,31 @@ from sqlalchemy import Connection, Engine, text
 END_STEP = timedelta(seconds=60)
 MAX_ENTRIES = 4096
 
-Version = tuple[object, ...]
-
 
 @dataclass(frozen=True, slots=True)
 class DataVersion:
-    """What the stored data looked like, and (PostgreSQL) which writers were in flight."""
+    """What the stored data looked like when a response was computed."""
 
-    seen: Version
-    in_flight: frozenset[int]
+    seen: tuple[object, ...]
 
     def still(self, current: DataVersion) -> bool:
         """True when nothing an entry computed at `self` read can differ at `current`."""
-        return self.seen == current.seen and self.in_flight <= current.in_flight
+        return self.seen == current.seen
 
 
-def _in_flight(snapshot: str) -> frozenset[int]:
-    # pg_current_snapshot(): "xmin:xmax:xip,xip,..."
-    running = snapshot.split(":")[2]
-    return frozenset(int(x) for x in running.split(",") if x)
-
-
-_COMMON = (
-    "(SELECT max(id) FROM statement), (SELECT max(scored_at) FROM statement), "
-    "(SELECT count(*) FROM threat_watch WHERE status = 'trigger_observed')"
-)
-# Plain SQL: this runs on every risk request, so it skips building an expression.
+# Plain SQL: this runs for every cached request, so it skips building an expression.
 _VERSION = {
-    "postgresql": text(f"SELECT {_COMMON}, pg_current_snapshot()::text"),
-    "sqlite": text(f"SELECT {_COMMON}"),
+    "postgresql": text("SELECT pg_current_snapshot()::text"),
+    "sqlite": text(
+        "SELECT (SELECT max(id) FROM statement), (SELECT max(scored_at) FROM statement), "
+        "(SELECT count(*) FROM threat_watch WHERE status = 'trigger_observed')"
+    ),
 }
 
 
 def data_version(connection: Connection) -> DataVersion:
     """The data version now (one round trip)."""
-    dialect = connection.dialect.name
-    row = connection.execute(_VERSION[dialect]).one()
-    if dialect == "postgresql":
-        return DataVersion(tuple(row[:3]), _in_flight(row[3]))
-    return DataVersion(tuple(row), frozenset())
+    return DataVersion(tuple(connection.execute(_VERSION[connection.dialect.name]).one()))
 
 
 def read_version(engine: Engine) -> DataVersion:

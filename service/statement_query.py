@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 
 from service.errors import InvalidQueryError
 from service.schemas import ItemRef
-from service.schemas_risk import StatementCursorPage
+from service.schemas_risk import StatementCursorPage, StatementView
 from service.tables import Item, Statement
 
 MAX_PAGE = 500
@@ -66,7 +66,8 @@ def _aware(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at  # naive means UTC
 
 
-_STATEMENT = [c for c in Statement.__table__.columns if c.name not in ("item_id", "start", "end")]  # type: ignore[attr-defined]
+# Exactly the response's fields, so rows go to JSON as they are (see `page_json`).
+_STATEMENT = [Statement.__table__.c[name] for name in StatementView.model_fields if name != "item"]  # type: ignore[attr-defined]
 _ITEM = [Item.__table__.c[name].label(f"item_{name}") for name in ItemRef.model_fields]  # type: ignore[attr-defined]
 
 

@@ -92,3 +92,11 @@ def test_direction_needs_a_step() -> None:
     assert direction(0.5, 0.3, PARAMS) is Direction.CLIMBING
     assert direction(0.3, 0.5, PARAMS) is Direction.FALLING
     assert direction(0.31, 0.3, PARAMS) is Direction.STEADY
+
+
+@given(st.lists(evidence, max_size=30), st.integers(min_value=0, max_value=8))
+def test_keeping_the_heaviest_lists_the_same_top_and_score(many: list[Evidence], keep: int) -> None:
+    whole = combine(many, PARAMS, explain=3)
+    kept = combine(many, PARAMS, explain=3, keep=keep)
+    assert kept.score == whole.score
+    assert kept.contributions == whole.contributions[:keep]

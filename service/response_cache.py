@@ -156,6 +156,12 @@ class ResponseCache:
             self.stats.misses += 1
             return None
 
+    def fresh(self, key: Hashable, version: DataVersion) -> bool:
+        """Whether `get` would answer (without counting it)."""
+        with self._lock:
+            found = self._entries.get(key)
+            return found is not None and found[0].still(version)
+
     def put(self, key: Hashable, version: DataVersion, body: bytes) -> None:
         """Stores `body`, computed after `version` was read (so it is at least that new)."""
         with self._lock:
@@ -182,3 +188,57 @@ async def cached_json(
         cache.put((str(engine.url), key), version, body)
     headers = {"X-Cache": "hit" if hit else "miss"}
     return Response(body, media_type="application/json", headers=headers)
+
+
+class Ahead:
+    """Answers computed before they are asked for, one at a time, in the background.
+
+    Risk with a default end moves to a new end every `END_STEP`; computing the next end's
+    answer in the last seconds of a step spreads that work out instead of making every
+    subject miss at once when the step turns. It is stored under the data version read
+    before computing, like any other entry, so a change after that still drops it.
+    """
+
+    def __init__(self) -> None:
+        self._pending: set[Hashable] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._one_at_a_time = asyncio.Semaphore(1)
+
+    def prepare(
+        self, cache: ResponseCache, engine: Engine, key: Hashable, compute: Callable[[], bytes]
+    ) -> None:
+        full = (str(engine.url), key)
+        if full in self._pending:
+            return
+        self._pending.add(full)
+        task = asyncio.ensure_future(self._run(cache, engine, full, compute))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(
+        self, cache: ResponseCache, engine: Engine, full: Hashable, compute: Callable[[], bytes]
+    ) -> None:
+        try:
+            async with self._one_at_a_time:
+                version = await gate(engine).current()
+                if not cache.fresh(full, version):
+                    cache.put(full, version, await run_in_threadpool(compute))
+        finally:
+            self._pending.discard(full)
+
+    async def idle(self) -> None:
+        """Waits until nothing is being prepared (for tests)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+_aheads: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Ahead]
+_aheads = weakref.WeakKeyDictionary()
+
+
+def ahead() -> Ahead:
+    """The background preparer of the running event loop."""
+    loop = asyncio.get_running_loop()
+    if loop not in _aheads:
+        _aheads[loop] = Ahead()
+    return _aheads[loop]

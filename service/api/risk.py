@@ -12,7 +12,7 @@ from sqlmodel import Session
 from scoring.risk import RiskParams
 from service import risk
 from service.deps import RuntimeDep, SessionDep
-from service.response_cache import ResponseCache, cached_json, round_down
+from service.response_cache import END_STEP, ResponseCache, ahead, cached_json, round_down
 from service.risk import Subject, parse_window
 from service.runtime import Runtime
 from service.schemas_risk import RiskRead, RiskSeries
@@ -20,6 +20,7 @@ from service.times import utcnow
 
 router = APIRouter(prefix="/v1/risk", tags=["risk"])
 RESPONSES = ResponseCache()
+PREPARE_AHEAD = timedelta(seconds=15)  # the next minute's answer is computed in the last 15 s
 
 ActorQ = Annotated[
     str | None, Query(max_length=64, description="Canonical actor id (who threatens).")
@@ -67,15 +68,25 @@ async def get_risk(
     """
     subject = Subject(actor, target, country)
     subject.check()  # 422 before any work when no subject is given
-    end = round_down(utcnow()) if until is None else _end(until)
+    now = utcnow()
+    end = round_down(now) if until is None else _end(until)
     params = RiskParams(half_life_h=runtime.settings.risk_half_life_h)
     span = parse_window(window)
-    return await cached_json(
+    response = await cached_json(
         RESPONSES,
         runtime.engine,
         (subject, span, end, params),
         partial(_risk_json, runtime, subject, span, end, params),
     )
+    if until is None and now - end >= END_STEP - PREPARE_AHEAD:
+        after = end + END_STEP
+        ahead().prepare(
+            RESPONSES,
+            runtime.engine,
+            (subject, span, after, params),
+            partial(_risk_json, runtime, subject, span, after, params),
+        )
+    return response
 
 
 @router.get("/timeseries", response_model=RiskSeries)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from scoring.risk import RiskParams
+from service.api import risk as risk_api
+from service.response_cache import ahead
 from service.risk import Subject, risk_of
 from service.schemas_risk import RiskRead, StatementCursorPage
 from service.statement_query import StatementFilter, page
@@ -122,3 +125,34 @@ def test_a_page_as_json_is_the_page_model(client: TestClient) -> None:
     assert model.model_dump(mode="json") == body
     assert model.next_cursor is not None and len(model.statements) == 2
     assert model.statements[0].item.link is not None
+
+
+def test_the_next_minutes_risk_is_ready_before_the_minute_turns(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = engine_of(client)
+    store(engine, THREAT, actor="Hezbollah", target="Israel", conditional=0.9, hours_ago=3)
+    turn = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    monkeypatch.setattr(risk_api, "utcnow", lambda: turn - timedelta(seconds=50))
+    early, how = _get(client, "/v1/risk", **DYAD)  # early in the minute: nothing prepared
+    assert how == "miss"
+    monkeypatch.setattr(risk_api, "utcnow", lambda: turn - timedelta(seconds=5))
+    assert _get(client, "/v1/risk", **DYAD) == (early, "hit")  # late: the next one starts
+
+    async def prepared() -> None:
+        await ahead().idle()
+
+    assert client.portal is not None
+    client.portal.call(prepared)
+    monkeypatch.setattr(risk_api, "utcnow", lambda: turn + timedelta(seconds=1))
+    after, how = _get(client, "/v1/risk", **DYAD)
+    assert how == "hit" and datetime.fromisoformat(str(after["end"])) == turn
+    with Session(engine) as session:  # and it is what the new minute computes afresh
+        fresh = risk_of(
+            session,
+            subject=Subject("hezbollah", "ISR"),
+            window=timedelta(days=7),
+            end=turn,
+            params=RiskParams(half_life_h=client.app.state.runtime.settings.risk_half_life_h),  # type: ignore[attr-defined]
+        )
+    assert RiskRead.model_validate(after) == fresh

@@ -21,6 +21,7 @@ deletes statements, and an item's new title until the item is rescored.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import weakref
 from collections import OrderedDict
@@ -31,6 +32,8 @@ from datetime import datetime, timedelta
 from fastapi import Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Connection, Engine, text
+
+logger = logging.getLogger(__name__)
 
 END_STEP = timedelta(seconds=60)
 MAX_ENTRIES = 4096
@@ -223,6 +226,8 @@ class Ahead:
                 version = await gate(engine).current()
                 if not cache.fresh(full, version):
                     cache.put(full, version, await run_in_threadpool(compute))
+        except Exception as exc:  # the request that needs it will compute it instead
+            logger.warning("preparing a response ahead failed: %s", exc)
         finally:
             self._pending.discard(full)
 

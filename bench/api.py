@@ -8,7 +8,8 @@
 Dyads are drawn from a skewed (Zipf) distribution, as news is: a few dyads carry most.
 Statement pages vary over filters (none, actor, dyad, target, country, severity,
 conditional) and pages 1 to 3 (cursors fetched beforehand). Both report the share of
-responses the server answered from its cache (`X-Cache`).
+responses the server answered from its cache (`X-Cache`); `risk_while_writing` repeats the
+risk run while another connection commits a new statement every second.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -44,6 +48,7 @@ ACTORS = [
 N_DYADS = 200
 SCHEMA_REVISION = "r2"  # bump when the indexes change, so old data is rebuilt
 WORKERS = 32  # concurrent connections of the load generator
+WRITE_EVERY_S = 1.0  # the writer of the `risk_while_writing` run
 STATEMENT_DYADS = 60  # dyads drawn for statement filters (some repeat: Zipf)
 
 
@@ -319,6 +324,38 @@ def _cold(pages: list[str], count: int, rng: random.Random) -> list[str]:
     return rng.sample(unique, count)
 
 
+@contextmanager
+def _writer(url: str, every_s: float) -> Iterator[None]:
+    """One statement committed every `every_s` seconds meanwhile, as ingestion does (each
+    drops every cached response); they are deleted afterwards, so the data stays N rows."""
+    stop = threading.Event()
+    engine = make_engine(url)
+    insert = text(
+        'INSERT INTO statement (item_id, part, position, text, start, "end", threat,'
+        " conditional, severity, escalation, extraction, model_version, scored_at,"
+        " observed_at) VALUES (1, 'written', :n, 'A statement written meanwhile.', 0, 29,"
+        " 0.5, 0.1, 1, 0.2, '{}', 'bench-write', now(), now())"
+    )
+
+    def write() -> None:
+        n = 0
+        while not stop.wait(every_s):
+            with engine.begin() as conn:
+                conn.execute(insert, {"n": n})
+            n += 1
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM statement WHERE model_version = 'bench-write'"))
+        engine.dispose()
+
+
 def run_bench(
     n_statements: int = 1_000_000,
     rate: float = 500.0,
@@ -342,6 +379,9 @@ def run_bench(
         warm = _risk_paths(200, rng)
         uvloop.run(_load(port, token, warm, rate / 2))  # warm-up
         result["risk"] = uvloop.run(_load(port, token, _risk_paths(requests, rng), rate))
+        with _writer(url, WRITE_EVERY_S):
+            paths = _risk_paths(requests, rng)
+            result["risk_while_writing"] = uvloop.run(_load(port, token, paths, rate))
         pages = _statement_pages(base, token, rng)
         paths = rng.choices(pages, k=requests + 200)
         uvloop.run(_load(port, token, paths[:200], rate / 2))  # warm-up

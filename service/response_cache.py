@@ -6,16 +6,21 @@ cache keys on the query (the risk API rounds a default end down to `END_STEP`, s
 within one step share it) and checks the data with one cheap query, `data_version`, shared
 by the requests that arrive while it runs (`VersionGate`):
 
-On PostgreSQL the version is the transaction snapshot (`pg_current_snapshot()`): it changes
-whenever a writing transaction ends, whatever it wrote, so an entry is only reused while no
-write has committed or rolled back since it was computed. That includes a writer that was
-in flight and commits statements with ids below the largest one seen.
+The version is the largest statement id (a new statement, or a rescored one, which is
+written anew, takes an id above it), the latest `scored_at` (SQLite may reuse the id of a
+deleted last row) and the number of watches whose trigger was observed (the trigger boost
+changes a statement's weight). So any new statement drops every entry, whatever its subject.
 
-SQLite has one writer at a time, so a newly committed statement always has the largest id;
-the version there is the largest statement id, the latest `scored_at` (rescoring may reuse
-the id of a deleted last row) and the number of watches whose trigger was observed (the
-trigger boost changes a statement's weight). What it does not see: a transaction that only
-deletes statements, and an item's new title until the item is rescored.
+On PostgreSQL two writers can commit out of order: one that took a lower id may commit after
+the largest id was read. The version therefore also holds the transactions writing to
+`statement` or `threat_watch` at that moment (their `RowExclusiveLock` in `pg_locks`), and
+an entry is reused only while all of them are still running. A writer that commits in the
+instant between the version query's snapshot and its lock read, with an id below the largest
+seen, is missed until the next statement arrives or, for a default risk end, the next
+minute. (SQLite has one writer at a time, so there a new statement's id is the largest.)
+
+Not seen on either: a transaction that only deletes statements, and an item's new title
+until the item is rescored (the pipeline does that next).
 """
 
 from __future__ import annotations
@@ -41,28 +46,40 @@ MAX_ENTRIES = 4096
 
 @dataclass(frozen=True, slots=True)
 class DataVersion:
-    """What the stored data looked like when a response was computed."""
+    """What the stored data looked like when a response was computed, and (PostgreSQL) which
+    transactions were writing statements or watches then."""
 
     seen: tuple[object, ...]
+    writers: frozenset[str] = frozenset()
 
     def still(self, current: DataVersion) -> bool:
         """True when nothing an entry computed at `self` read can differ at `current`."""
-        return self.seen == current.seen
+        return self.seen == current.seen and self.writers <= current.writers
 
 
 # Plain SQL: this runs for every cached request, so it skips building an expression.
 _VERSION = {
-    "postgresql": text("SELECT pg_current_snapshot()::text"),
+    "postgresql": text(
+        "SELECT (SELECT max(id) FROM statement), (SELECT max(scored_at) FROM statement),"
+        " (SELECT count(*) FROM threat_watch WHERE status = 'trigger_observed'),"
+        " (SELECT string_agg(DISTINCT virtualtransaction, ',') FROM pg_locks"
+        " WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        " AND relation IN ('statement'::regclass, 'threat_watch'::regclass)"
+        " AND mode = 'RowExclusiveLock')"
+    ),
     "sqlite": text(
-        "SELECT (SELECT max(id) FROM statement), (SELECT max(scored_at) FROM statement), "
-        "(SELECT count(*) FROM threat_watch WHERE status = 'trigger_observed')"
+        "SELECT (SELECT max(id) FROM statement), (SELECT max(scored_at) FROM statement),"
+        " (SELECT count(*) FROM threat_watch WHERE status = 'trigger_observed')"
     ),
 }
 
 
 def data_version(connection: Connection) -> DataVersion:
     """The data version now (one round trip)."""
-    return DataVersion(tuple(connection.execute(_VERSION[connection.dialect.name]).one()))
+    row = connection.execute(_VERSION[connection.dialect.name]).one()
+    if connection.dialect.name == "postgresql":
+        return DataVersion(tuple(row[:3]), frozenset((row[3] or "").split(",")) - {""})
+    return DataVersion(tuple(row))
 
 
 def read_version(engine: Engine) -> DataVersion:

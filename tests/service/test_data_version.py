@@ -98,44 +98,46 @@ def test_a_late_commit_below_the_largest_id_is_seen() -> None:
             b.execute(insert(Statement), [_statement(item, 1)])
             tb.commit()
             seen = read_version(engine)
-            assert seen.still(read_version(engine))  # A is still writing: nothing new yet
-            ta.commit()  # the largest id stays B's, yet A's statement is new
-            assert not seen.still(read_version(engine))
+            assert seen.writers  # A is still writing
+            assert seen.still(read_version(engine))  # nothing new yet
+            ta.commit()
+            now = read_version(engine)
+            assert now.seen == seen.seen  # the largest id stays B's...
+            assert not seen.still(now)  # ...yet A's statement is new
             a.close()
             b.close()
         finally:
             engine.dispose()
 
 
-def test_on_postgresql_any_writer_ending_drops_entries() -> None:
+def test_writes_elsewhere_keep_entries_good() -> None:
+    """PostgreSQL: a transaction that writes no statement or watch drops nothing, running or
+    ended (other tables, other schemas, other databases of the server)."""
     with scratch_schema(POSTGRES_URL, prefix="redline_test") as url:
         engine = make_engine(url)
         try:
             upgrade(engine)
-            writer = engine.connect()
-            tx = writer.begin()
-            writer.execute(
-                insert(Actor), [{"id": "x", "name": "X", "kind": "group", "created_at": utcnow()}]
-            )
             seen = read_version(engine)
+            with engine.begin() as writer:
+                row = {"id": "x", "name": "X", "kind": "group", "created_at": utcnow()}
+                writer.execute(insert(Actor), [row])
+                assert seen.still(read_version(engine))
             assert seen.still(read_version(engine))
-            tx.rollback()
-            writer.close()
-            assert not seen.still(read_version(engine))  # conservative: it ended
         finally:
             engine.dispose()
 
 
 def test_the_cache_answers_only_for_the_same_version() -> None:
     cache = ResponseCache(max_entries=2)
-    v1 = DataVersion((1, "t", 0))
+    v1 = DataVersion((1, "t", 0), frozenset({"3/7"}))
     cache.put("k", v1, b"one")
-    assert cache.get("k", DataVersion((1, "t", 0))) == b"one"
-    assert cache.get("k", DataVersion((2, "t", 0))) is None  # a new statement
+    assert cache.get("k", DataVersion((1, "t", 0), frozenset({"3/7", "4/9"}))) == b"one"
+    assert cache.get("k", DataVersion((1, "t", 0))) is None  # writer 3/7 ended
+    assert cache.get("k", DataVersion((2, "t", 0), frozenset({"3/7"}))) is None  # new row
     cache.put("a", v1, b"a")
     cache.put("b", v1, b"b")  # the oldest entry ("k") goes
     assert cache.get("k", v1) is None and cache.get("b", v1) == b"b"
-    assert cache.stats.hits == 2 and cache.stats.misses == 2
+    assert cache.stats.hits == 2 and cache.stats.misses == 3
 
 
 def test_round_down_to_the_step() -> None:

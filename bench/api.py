@@ -8,7 +8,8 @@
 Dyads are drawn from a skewed (Zipf) distribution, as news is: a few dyads carry most.
 Statement pages vary over filters (none, actor, dyad, target, country, severity,
 conditional) and pages 1 to 3 (cursors fetched beforehand). Both report the share of
-responses the server answered from its cache (`X-Cache`); `risk_while_writing` repeats the
+responses the server answered from its cache (`X-Cache: hit`), or kept after checking the
+statements stored since (`revalidated`); `risk_while_writing` repeats the
 risk run while another connection commits a new statement every second.
 """
 
@@ -235,7 +236,7 @@ async def _load(port: int, token: str, paths: list[str], rate: float) -> dict[st
         (await loop.create_connection(_Connection, "127.0.0.1", port))[1] for _ in range(WORKERS)
     ]
     latencies: list[float] = []
-    errors = hits = 0
+    errors = hits = revalidated = 0
     missed: list[float] = []
     lateness = 0.0
     queue = iter(enumerate(paths))
@@ -244,7 +245,7 @@ async def _load(port: int, token: str, paths: list[str], rate: float) -> dict[st
     start = time.perf_counter() + 0.2
 
     async def worker(conn: _Connection) -> None:
-        nonlocal errors, hits, lateness
+        nonlocal errors, hits, revalidated, lateness
         for i, path in queue:
             due = start + i / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
@@ -255,6 +256,7 @@ async def _load(port: int, token: str, paths: list[str], rate: float) -> dict[st
             latencies.append(latency)
             errors += 0 if status == 200 else 1
             hits += conn.cache == b"hit"
+            revalidated += conn.cache == b"revalidated"
             if conn.cache == b"miss":
                 missed.append(latency)
 
@@ -275,8 +277,10 @@ async def _load(port: int, token: str, paths: list[str], rate: float) -> dict[st
         "behind_ms": round(lateness * 1000, 1),
         "generator_cpu_ms_per_request": round((time.process_time() - cpu0) * 1000 / len(paths), 3),
     }
-    if hits + len(missed):
-        result["cache_hit_rate"] = round(hits / (hits + len(missed)), 3)
+    answered = hits + revalidated + len(missed)
+    if answered:
+        result["cache_hit_rate"] = round(hits / answered, 3)
+        result["cache_revalidated_rate"] = round(revalidated / answered, 3)
     if len(missed) >= 2:  # what a request the cache cannot answer costs
         result["miss_p50_ms"] = round(statistics.median(missed), 2)
         result["miss_p99_ms"] = round(statistics.quantiles(missed, n=100)[98], 2)

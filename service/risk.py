@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, or_
+from sqlalchemy import ColumnElement, Connection, Engine, and_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -165,6 +165,27 @@ def risk_of(
         half_life_h=params.half_life_h,
         top=_contributors(session, risk),
     )
+
+
+def unchanged_since(
+    connection: Connection,
+    after_id: int,
+    *,
+    subject: Subject,
+    window: timedelta,
+    end: datetime,
+) -> bool:
+    """No statement with an id above `after_id` counts in this risk (both windows): the
+    primary key range of the new rows, filtered."""
+    query = (
+        sa_select(col(Statement.id))
+        .where(col(Statement.id) > after_id)
+        .where(and_(*subject.where()))
+        .where(col(Statement.observed_at) > end - 2 * window, col(Statement.observed_at) <= end)
+        .where(col(Statement.threat) >= MIN_THREAT)
+        .limit(1)
+    )
+    return connection.execute(query).first() is None
 
 
 def risk_series(

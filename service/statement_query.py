@@ -138,6 +138,18 @@ def page_json(
     return to_json({"statements": statements, "next_cursor": next_cursor})
 
 
+def page_unchanged_since(
+    connection: Connection, after_id: int, *, filters: StatementFilter, cursor: str | None
+) -> bool:
+    """No statement with an id above `after_id` could be on this page (it matches none of the
+    filters, or falls before the cursor): the primary key range of the new rows, filtered."""
+    query = _filtered(filters).where(col(Statement.id) > after_id)
+    if cursor is not None:
+        at, statement_id = decode_cursor(cursor)
+        query = query.where(tuple_(Statement.observed_at, Statement.id) < (at, statement_id))
+    return connection.execute(query.limit(1)).first() is None
+
+
 def page(
     session: Session, *, filters: StatementFilter, limit: int, cursor: str | None
 ) -> StatementCursorPage:

@@ -77,6 +77,7 @@ async def get_risk(
         runtime.engine,
         (subject, span, end, params),
         partial(_risk_json, runtime, subject, span, end, params),
+        partial(risk.unchanged_since, subject=subject, window=span, end=end),
     )
     if until is None and now - end >= END_STEP - PREPARE_AHEAD:
         after = end + END_STEP

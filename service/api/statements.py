@@ -77,4 +77,5 @@ async def list_statements(
         runtime.engine,
         (filters, limit, cursor),
         partial(_page_json, runtime, filters, limit, cursor),
+        partial(statement_query.page_unchanged_since, filters=filters, cursor=cursor),
     )

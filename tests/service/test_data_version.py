@@ -177,3 +177,12 @@ def test_requests_arriving_during_a_version_query_share_the_next_one(
     assert len(calls) == 2  # six requests, two queries
     assert versions[0].seen == (1,)
     assert all(v.seen == (2,) for v in versions[1:])  # a query that started after they came
+
+
+def test_only_new_statements_since_a_version() -> None:
+    old = DataVersion((10, "t1", 2), frozenset({"3/7"}), ordered=True)
+    assert old.only_new_statements(DataVersion((12, "t2", 2), frozenset({"3/7"}), True)) == 10
+    assert old.only_new_statements(DataVersion((12, "t2", 3), frozenset({"3/7"}), True)) is None
+    assert old.only_new_statements(DataVersion((12, "t2", 2), frozenset(), True)) is None
+    unordered = DataVersion((10, "t1", 2))  # SQLite
+    assert unordered.only_new_statements(DataVersion((12, "t2", 2))) is None

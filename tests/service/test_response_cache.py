@@ -156,3 +156,25 @@ def test_the_next_minutes_risk_is_ready_before_the_minute_turns(
             params=RiskParams(half_life_h=client.app.state.runtime.settings.risk_half_life_h),  # type: ignore[attr-defined]
         )
     assert RiskRead.model_validate(after) == fresh
+
+
+def test_statements_about_others_keep_the_cached_answers(
+    client: TestClient, database_url: str
+) -> None:
+    """PostgreSQL checks the new rows (ids above the ones seen) against the cached query and
+    keeps an answer they do not touch; SQLite recomputes it. Either way it reads the same."""
+    engine = engine_of(client)
+    store(engine, THREAT, actor="Hezbollah", target="Israel", conditional=0.9, hours_ago=3)
+    risk, _ = _get(client, "/v1/risk", **DYAD)
+    page, _ = _get(client, "/v1/statements", actor="hezbollah")
+    # own words: a statement about another dyad
+    store(engine, "The Houthis vowed to strike ships bound for Eilat.", actor="Houthis")
+    kept = "revalidated" if database_url.startswith("postgresql") else "miss"
+    assert _get(client, "/v1/risk", **DYAD) == (risk, kept)
+    assert _get(client, "/v1/statements", actor="hezbollah") == (page, kept)
+    assert _get(client, "/v1/risk", **DYAD) == (risk, "hit")  # stored under the new version
+    store(engine, LATER, actor="Hezbollah", target="Israel", severity=3, hours_ago=1)
+    after, how = _get(client, "/v1/risk", **DYAD)
+    assert how == "miss" and after["n_statements"] == 2
+    newer, how = _get(client, "/v1/statements", actor="hezbollah")
+    assert how == "miss" and newer != page

@@ -330,22 +330,26 @@ def _cold(pages: list[str], count: int, rng: random.Random) -> list[str]:
 
 @contextmanager
 def _writer(url: str, every_s: float) -> Iterator[None]:
-    """One statement committed every `every_s` seconds meanwhile, as ingestion does (each
-    drops every cached response); they are deleted afterwards, so the data stays N rows."""
+    """One statement about a Zipf-drawn dyad committed every `every_s` seconds meanwhile, as
+    ingestion does; they are deleted afterwards, so the data stays N rows."""
     stop = threading.Event()
     engine = make_engine(url)
     insert = text(
         'INSERT INTO statement (item_id, part, position, text, start, "end", threat,'
         " conditional, severity, escalation, extraction, model_version, scored_at,"
-        " observed_at) VALUES (1, 'written', :n, 'A statement written meanwhile.', 0, 29,"
-        " 0.5, 0.1, 1, 0.2, '{}', 'bench-write', now(), now())"
+        " observed_at, actor_id, target_id) VALUES (1, 'written', :n,"
+        " 'A statement written meanwhile.', 0, 29, 0.5, 0.1, 1, 0.2, '{}', 'bench-write',"
+        " now(), now(), :actor, :target)"
     )
+    rng = random.Random(5)
+    dyads = _dyads(random.Random(7))
 
     def write() -> None:
         n = 0
         while not stop.wait(every_s):
+            (actor, _), (target, _) = rng.choices(dyads, _zipf_weights(N_DYADS))[0]
             with engine.begin() as conn:
-                conn.execute(insert, {"n": n})
+                conn.execute(insert, {"n": n, "actor": actor, "target": target})
             n += 1
 
     thread = threading.Thread(target=write, daemon=True)

@@ -19,8 +19,10 @@ instant between the version query's snapshot and its lock read, with an id below
 seen, is missed until the next statement arrives or, for a default risk end, the next
 minute. (SQLite has one writer at a time, so there a new statement's id is the largest.)
 
-Not seen on either: a transaction that only deletes statements, and an item's new title
-until the item is rescored (the pipeline does that next).
+Not seen on either: deleted statements (a transaction that only deletes, or rescoring
+that moves an item's statements to another subject, which `cached_json`'s check of the new
+rows does not catch), and an item's new title until the item is rescored (the pipeline
+does that next).
 """
 
 from __future__ import annotations

@@ -28,6 +28,13 @@ CONDITION = "if the army crossed the river"
 DYAD = {"actor": "hezbollah", "target": "ISR", "window": "7d"}
 
 
+@pytest.fixture(autouse=True)
+def _one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The risk route's clock stands still, so no test sees the minute (the key) turn."""
+    now = datetime.now(UTC)
+    monkeypatch.setattr(risk_api, "utcnow", lambda: now)
+
+
 def _get(client: TestClient, path: str, **params: object) -> tuple[dict[str, object], str]:
     response = client.get(path, params=params)
     assert response.status_code == 200, response.text

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from sqlmodel import Session
@@ -18,7 +20,15 @@ from service.runtime import Runtime
 from service.schemas_risk import RiskRead, RiskSeries
 from service.times import utcnow
 
-router = APIRouter(prefix="/v1/risk", tags=["risk"])
+
+@asynccontextmanager
+async def _finish_background(_app: Any) -> AsyncIterator[None]:
+    # Answers being prepared ahead finish before the app (and its engine) shuts down.
+    yield
+    await ahead().idle()
+
+
+router = APIRouter(prefix="/v1/risk", tags=["risk"], lifespan=_finish_background)
 RESPONSES = ResponseCache()
 PREPARE_AHEAD = timedelta(seconds=15)  # the next minute's answer is computed in the last 15 s
 

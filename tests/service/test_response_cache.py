@@ -3,7 +3,10 @@ as the stored data changes, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,12 +14,14 @@ from sqlmodel import Session, select
 
 from scoring.risk import RiskParams
 from service.api import risk as risk_api
+from service.app import create_app
 from service.response_cache import ahead
 from service.risk import Subject, risk_of
 from service.schemas_risk import RiskRead, StatementCursorPage
 from service.statement_query import StatementFilter, page
 from service.tables import ThreatWatch
-from tests.service.risk_fixtures import client, engine_of, store
+from tests.service.helpers import make_settings
+from tests.service.risk_fixtures import ADMIN_KEY, client, engine_of, store
 
 __all__ = ["client"]
 
@@ -185,3 +190,26 @@ def test_statements_about_others_keep_the_cached_answers(
     assert how == "miss" and after["n_statements"] == 2
     newer, how = _get(client, "/v1/statements", actor="hezbollah")
     assert how == "miss" and newer != page
+
+
+def test_the_app_finishes_answers_prepared_ahead_before_it_stops(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    turn = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    monkeypatch.setattr(risk_api, "utcnow", lambda: turn - timedelta(seconds=5))
+    finished: list[datetime] = []
+    compute = risk_api._risk_json
+
+    def slow(*args: Any) -> bytes:
+        body = compute(*args)
+        if args[3] == turn:  # the one prepared ahead: still running when the test leaves
+            time.sleep(0.3)
+            finished.append(args[3])
+        return body
+
+    monkeypatch.setattr(risk_api, "_risk_json", slow)
+    settings = make_settings(database_url, tmp_path, admin_api_key=ADMIN_KEY)
+    with TestClient(create_app(settings)) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {ADMIN_KEY}"
+        assert _get(test_client, "/v1/risk", **DYAD)[1] == "miss"
+    assert finished == [turn]  # the shutdown waited for it

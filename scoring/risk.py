@@ -26,6 +26,7 @@ Trend is the risk of the window minus the risk of the preceding window of equal 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -117,10 +118,13 @@ def _reasons(e: Evidence, copies: int, sources: int) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def combine(evidence: Iterable[Evidence], params: RiskParams, explain: int = 10) -> Risk:
+def combine(
+    evidence: Iterable[Evidence], params: RiskParams, explain: int = 10, keep: int | None = None
+) -> Risk:
     """The risk of all `evidence` together (see the module docstring).
 
-    Every story is listed, heaviest first; the `explain` heaviest carry their reasons.
+    Every story is listed (or only the `keep` heaviest), heaviest first; the `explain`
+    heaviest carry their reasons.
     """
     stories: dict[str, list[tuple[float, Evidence]]] = {}
     for e in evidence:
@@ -128,13 +132,23 @@ def combine(evidence: Iterable[Evidence], params: RiskParams, explain: int = 10)
     weighed = []
     remaining = 1.0
     for members in stories.values():
-        best, lead = max(members, key=lambda m: (m[0], -m[1].statement_id))
-        sources = len({e.source for _, e in members})
+        if len(members) == 1:  # most stories: skip the max and the set
+            (best, lead), sources = members[0], 1
+        else:
+            best, lead = max(members, key=lambda m: (m[0], -m[1].statement_id))
+            sources = len({e.source for _, e in members})
         spread = 1.0 + params.syndication_bonus * (1.0 - math.pow(2.0, 1 - sources))
         w = params.story_cap * min(1.0, best * spread)
         remaining *= 1.0 - w
         weighed.append((w, lead, len(members), sources))
-    weighed.sort(key=lambda x: (-x[0], x[1].statement_id))
+
+    def order(x: tuple[float, Evidence, int, int]) -> tuple[float, int]:
+        return -x[0], x[1].statement_id
+
+    if keep is None:
+        weighed.sort(key=order)
+    else:  # the score needs every story, the listing only the heaviest
+        weighed = heapq.nsmallest(keep, weighed, key=order)
     contributions = tuple(
         Contribution(
             lead.statement_id,

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, or_
+from sqlalchemy import ColumnElement, Connection, Engine, and_, or_
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from scoring.risk import Evidence, Risk, RiskParams, combine, direction
 from service.errors import InvalidQueryError
@@ -34,6 +34,11 @@ class Subject:
     target: str | None = None
     country: str | None = None
 
+    def check(self) -> None:
+        """InvalidQueryError unless some subject is given."""
+        if self.actor is None and self.target is None and self.country is None:
+            raise InvalidQueryError("give at least one of actor, target or country")
+
     def where(self) -> list[ColumnElement[bool]]:
         clauses: list[ColumnElement[bool]] = []
         if self.actor is not None:
@@ -47,8 +52,7 @@ class Subject:
                     col(Statement.target_country) == self.country,
                 )
             )
-        if not clauses:
-            raise InvalidQueryError("give at least one of actor, target or country")
+        self.check()
         return clauses
 
 
@@ -102,26 +106,35 @@ def _evidence(rows: list[Any], end: datetime) -> list[Evidence]:
 
 def _contributors(session: Session, risk: Risk) -> list[Contributor]:
     top = risk.contributions[:TOP_N]
-    ids = [c.statement_id for c in top]
-    found = session.exec(
-        select(Statement, Item, ThreatWatch.id)
+    if not top:
+        return []
+    # Only the columns shown: an item's full text and a statement's extraction stay unread.
+    found = session.execute(
+        sa_select(
+            col(Statement.id),
+            col(Statement.text),
+            col(Statement.observed_at),
+            col(Item.link),
+            col(Item.source),
+            col(ThreatWatch.id),
+        )
         .join(Item, col(Item.id) == Statement.item_id)
         .outerjoin(ThreatWatch, col(ThreatWatch.statement_id) == Statement.id)
-        .where(col(Statement.id).in_(ids))
+        .where(col(Statement.id).in_([c.statement_id for c in top]))
     ).all()
-    by_id = {s.id: (s, i, w) for s, i, w in found}
+    by_id = {r[0]: r for r in found}
     return [
         Contributor(
             statement_id=c.statement_id,
-            text=by_id[c.statement_id][0].text,
+            text=by_id[c.statement_id][1],
             weight=round(c.weight, 4),
             copies=c.copies,
             sources=c.sources,
             reasons=list(c.reasons),
-            link=by_id[c.statement_id][1].link,
-            source=by_id[c.statement_id][1].source,
-            observed_at=by_id[c.statement_id][0].observed_at,
-            threat_id=by_id[c.statement_id][2],
+            link=by_id[c.statement_id][3],
+            source=by_id[c.statement_id][4],
+            observed_at=by_id[c.statement_id][2],
+            threat_id=by_id[c.statement_id][5],
         )
         for c in top
     ]
@@ -134,8 +147,10 @@ def risk_of(
     start = end - window
     rows = _rows(session, subject, start - window, end)
     current = [r for r in rows if r[4] > start]
-    risk = combine(_evidence(current, end), params, explain=TOP_N)
-    baseline = combine(_evidence([r for r in rows if r[4] <= start], start), params, explain=0)
+    risk = combine(_evidence(current, end), params, explain=TOP_N, keep=TOP_N)
+    baseline = combine(
+        _evidence([r for r in rows if r[4] <= start], start), params, explain=0, keep=0
+    )
     return RiskRead(
         actor=subject.actor,
         target=subject.target,
@@ -150,6 +165,27 @@ def risk_of(
         half_life_h=params.half_life_h,
         top=_contributors(session, risk),
     )
+
+
+def unchanged_since(
+    connection: Connection,
+    after_id: int,
+    *,
+    subject: Subject,
+    window: timedelta,
+    end: datetime,
+) -> bool:
+    """No statement with an id above `after_id` counts in this risk (both windows): the
+    primary key range of the new rows, filtered."""
+    query = (
+        sa_select(col(Statement.id))
+        .where(col(Statement.id) > after_id)
+        .where(and_(*subject.where()))
+        .where(col(Statement.observed_at) > end - 2 * window, col(Statement.observed_at) <= end)
+        .where(col(Statement.threat) >= MIN_THREAT)
+        .limit(1)
+    )
+    return connection.execute(query).first() is None
 
 
 def risk_series(
@@ -175,7 +211,7 @@ def risk_series(
         points.append(
             RiskPoint(
                 end=at,
-                score=round(combine(evidence, params, explain=0).score, 4),
+                score=round(combine(evidence, params, explain=0, keep=0).score, 4),
                 n_statements=len(evidence),
             )
         )

@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from service import statement_query
-from service.deps import SessionDep
+from service.deps import RuntimeDep
+from service.response_cache import ResponseCache, cached_json
+from service.runtime import Runtime
 from service.schemas_risk import StatementCursorPage
 from service.statement_query import MAX_PAGE, StatementFilter
 
 router = APIRouter(prefix="/v1/statements", tags=["statements"])
+PAGES = ResponseCache()
 
 Probability = Annotated[float, Query(ge=0, le=1)]
 
 
+def _page_json(runtime: Runtime, filters: StatementFilter, limit: int, cursor: str | None) -> bytes:
+    # One thread hop for the query and the JSON; Core rows on a plain connection.
+    with runtime.engine.connect() as connection:
+        return statement_query.page_json(connection, filters=filters, limit=limit, cursor=cursor)
+
+
 @router.get("", response_model=StatementCursorPage)
-def list_statements(
-    session: SessionDep,
+async def list_statements(
+    runtime: RuntimeDep,
     actor: Annotated[str | None, Query(max_length=64, description="Canonical actor id.")] = None,
     target: Annotated[str | None, Query(max_length=64, description="Canonical target id.")] = None,
     country: Annotated[
@@ -43,8 +53,12 @@ def list_statements(
     cursor: Annotated[
         str | None, Query(max_length=200, description="`next_cursor` of a page.")
     ] = None,
-) -> StatementCursorPage:
-    """The latest scored statements, newest first, filtered; follow `next_cursor` for more."""
+) -> Response:
+    """The latest scored statements, newest first, filtered; follow `next_cursor` for more.
+
+    Pages are remembered until the stored data changes; the `X-Cache` header says `hit` or
+    `miss`.
+    """
     filters = StatementFilter(
         actor=actor,
         target=target,
@@ -58,4 +72,10 @@ def list_statements(
         q=q,
         model_version=model_version,
     )
-    return statement_query.page(session, filters=filters, limit=limit, cursor=cursor)
+    return await cached_json(
+        PAGES,
+        runtime.engine,
+        (filters, limit, cursor),
+        partial(_page_json, runtime, filters, limit, cursor),
+        partial(statement_query.page_unchanged_since, filters=filters, cursor=cursor),
+    )

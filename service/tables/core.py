@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from service.times import UTCDateTime, utcnow
@@ -109,6 +109,22 @@ class Statement(SQLModel, table=True):
         Index("ix_statement_actor_country_time", "actor_country", "observed_at"),
         Index("ix_statement_target_country_time", "target_country", "observed_at"),
         Index("ix_statement_observed_at_id", "observed_at", "id"),
+        # An actor's risk (index-only on PostgreSQL) and an actor's statements, newest first.
+        Index(
+            "ix_statement_actor_time",
+            "actor_id",
+            "observed_at",
+            "id",
+            postgresql_include=["threat", "conditional", "severity", "story", "source_domain"],
+        ),
+        # Conditional threats newest first; the filter must read `conditional >= 0.5`.
+        Index(
+            "ix_statement_conditional_time",
+            "observed_at",
+            "id",
+            postgresql_where=text("conditional >= 0.5"),
+            sqlite_where=text("conditional >= 0.5"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

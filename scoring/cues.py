@@ -204,6 +204,16 @@ REGEX_CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:risks?|threatens?) (?:spreading|spilling|escalat|widen|destabili|undermin|the)"
         r"|\bwarn(?:s|ed|ing)? (?:of|about) (?:a |the )?(?:risk|danger|possib)"
     ),
+    # "threat" and "warn" in senses that are no actor's threat: a danger, a level, a sign
+    "threat_sense": re.compile(
+        r"\b(?:pose[sd]?|posing|potential|growing|imminent|security|terror(?:ist)?|potent|"
+        r"direct|existential|perceived|serious) threats?\b|\bthreat level"
+        r"|\bwarning (?:signs?|strike)|\bthreatens? (?:to )?(?:spiral|boost|undermine|stability|"
+        r"security|the (?:deal|welfare|peace))"
+        r"|\bthreatened (?:species|towns|villages|bird|animals)"
+    ),
+    # a warning about what could or may happen: a forecast, not a threat
+    "warn_could": re.compile(r"\bwarn[a-z]*\b[^.;]{0,80}?\b(?:could|may|might|risk)\b"),
 }
 _NAMES = list(CUES)
 _PHRASES = tuple(sorted({p for _, ps in CUES.values() for p in ps}))

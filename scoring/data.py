@@ -18,8 +18,6 @@ from scoring.errors import LabelledDataError
 SPLIT_SEED = "redline-split-v1"
 TEST_PERCENT = 25
 EXCLUDED_FILES = frozenset({"triggers.jsonl"})
-# Sentences the project wrote in its own words (LABELS.md rules); training only, never evaluated.
-OWN_EXAMPLES = Path(__file__).parent / "own_examples.jsonl"
 SPAN_FIELDS = ("actor", "target", "condition", "action")
 
 
@@ -84,29 +82,6 @@ def _parse(line: str, path: Path, lineno: int) -> Example:
     if ex.threat not in (0, 1) or ex.conditional not in (0, 1) or not 0 <= ex.severity <= 3:
         raise LabelledDataError(f"{path}:{lineno}: label out of range")
     return ex
-
-
-def load_own_examples(path: Path = OWN_EXAMPLES) -> list[Example]:
-    """The own-words training sentences of `path`: its rows with a `text` (the first line
-    is a note); each sentence is its own document."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise LabelledDataError(f"cannot read {path}: {exc}") from exc
-    out: list[Example] = []
-    for i, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            raise LabelledDataError(f"{path}:{i}: {exc}") from exc
-        if "text" not in row:
-            continue
-        if row.get("own_words") is not True:
-            raise LabelledDataError(f"{path}:{i}: not marked own_words")
-        out.append(_parse(json.dumps({**row, "doc": f"own:{row.get('id', i)}"}), path, i))
-    return out
 
 
 def load_dir(data_dir: Path) -> list[Example]:

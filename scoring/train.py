@@ -1,10 +1,9 @@
 """Rebuild the artefact from labelled data, deterministically.
 
 Only the training documents (see `scoring.data.is_test_doc`) of every labelled file are
-fitted, together with the own-words sentences of `scoring/own_examples.jsonl` (threat heads
-only, never evaluated); the held-out documents give the metrics recorded in the card. The
-same data and code give the same model version and the same predictions; `trained_at` comes
-from SOURCE_DATE_EPOCH when set, else the clock.
+fitted; the held-out documents give the metrics recorded in the card. The same data and
+code give the same model version and the same predictions; `trained_at` comes from
+SOURCE_DATE_EPOCH when set, else the clock.
 """
 
 from __future__ import annotations
@@ -18,15 +17,7 @@ import sklearn
 
 from scoring.artifact import save_artifact
 from scoring.baselines import ScorerPredictor
-from scoring.data import (
-    OWN_EXAMPLES,
-    SPAN_FIELDS,
-    files_sha256,
-    labelled_files,
-    load_file,
-    load_own_examples,
-    split,
-)
+from scoring.data import SPAN_FIELDS, files_sha256, labelled_files, load_file, split
 from scoring.evaluate import evaluate
 from scoring.model import ThreatModel
 from scoring.scorer import Scorer
@@ -34,7 +25,7 @@ from scoring.tagger import SpanTagger
 from scoring.types import ModelCard
 
 MODEL_NAME = "threat-lr"
-MODEL_REV = "6"
+MODEL_REV = "5"
 
 
 def _trained_at() -> str:
@@ -48,16 +39,15 @@ def train_artifact(data_dir: Path, out_dir: Path) -> ModelCard:
     files = labelled_files(data_dir)
     examples = [ex for p in files for ex in load_file(p)]
     train, test = split(examples)
-    fitted = train + load_own_examples()
-    labels = np.array([[e.threat, e.conditional, e.severity] for e in fitted])
-    model = ThreatModel().fit([e.text for e in fitted], labels, [e.doc for e in fitted])
+    labels = np.array([[e.threat, e.conditional, e.severity] for e in train])
+    model = ThreatModel().fit([e.text for e in train], labels, [e.doc for e in train])
     threats = [e for e in train if e.threat]
     tagger = SpanTagger().fit(
         [e.text for e in threats],
         [bool(e.conditional) for e in threats],
         [{f: e.span(f) for f in SPAN_FIELDS} for e in threats],
     )
-    data_sha = files_sha256([*files, OWN_EXAMPLES])
+    data_sha = files_sha256(files)
     version = f"{MODEL_NAME}-{MODEL_REV}-{data_sha[:10]}"
     card = ModelCard(version, sklearn.__version__, data_sha, _trained_at(), {})
     metrics = evaluate(ScorerPredictor(Scorer(model, tagger, card)), test)

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from scoring.artifact import CARD_FILE, MODEL_FILE
-from scoring.data import is_test_doc, load_own_examples
-from scoring.errors import LabelledDataError
+from scoring.data import is_test_doc
 from scoring.report import run_eval
 from scoring.scorer import load_scorer
 from scoring.train import train_artifact
@@ -99,22 +98,3 @@ def test_eval_json_shape_and_split(data_dir: Path) -> None:
     assert set(result["extraction"]) >= {"condition", "action", "actor", "target"}
     assert set(result["baselines"]) == {"tfidf_lr", "keyword"}
     assert result["threat"]["f1"] > 0.9
-
-
-def test_own_examples_are_marked_consistent_and_train_only(tmp_path: Path) -> None:
-    own = load_own_examples()
-    assert len(own) >= 50
-    assert all(e.doc.startswith("own:") for e in own)
-    assert all(e.threat or (not e.conditional and e.severity == 0) for e in own)
-    assert all(not e.threat or e.severity > 0 for e in own)
-    assert {e.threat for e in own} == {0, 1} and {e.conditional for e in own} == {0, 1}
-    # a row not marked as own words is refused
-    bad = tmp_path / "own.jsonl"
-    bad.write_text(
-        json.dumps(
-            {"id": "x", "text": "We will strike.", "threat": 1, "conditional": 0, "severity": 2}
-        )
-        + "\n"
-    )
-    with pytest.raises(LabelledDataError):
-        load_own_examples(bad)

@@ -19,6 +19,14 @@ DEFAULT_DATA_DIR = Path("../shared/data")
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 
 
+PairsOption = Annotated[
+    Path | None, typer.Option("--data", help="Trigger pairs (.jsonl, LABELS.md schema).")
+]
+DataDirOption = Annotated[
+    Path, typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Folder of labelled data.")
+]
+
+
 def _read_pairs(path: Path) -> list[TriggerPair]:
     from scoring.trigger_eval import pair_from_json
 
@@ -29,12 +37,8 @@ def _read_pairs(path: Path) -> list[TriggerPair]:
 
 
 def eval_triggers(
-    data: Annotated[
-        Path | None, typer.Option("--data", help="Trigger pairs (.jsonl, LABELS.md schema).")
-    ] = None,
-    data_dir: Annotated[
-        Path, typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Folder of labelled data.")
-    ] = DEFAULT_DATA_DIR,
+    data: PairsOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
 ) -> None:
@@ -53,12 +57,8 @@ def eval_triggers(
 
 
 def train_triggers(
-    data: Annotated[
-        Path | None, typer.Option("--data", help="Trigger pairs (.jsonl, LABELS.md schema).")
-    ] = None,
-    data_dir: Annotated[
-        Path, typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Folder of labelled data.")
-    ] = DEFAULT_DATA_DIR,
+    data: PairsOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
     out: Annotated[
         Path | None, typer.Option("--out", help="Model file (default: the shipped one).")
     ] = None,

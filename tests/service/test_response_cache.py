@@ -48,6 +48,19 @@ def _get(client: TestClient, path: str, **params: object) -> tuple[dict[str, obj
     return body, response.headers["X-Cache"]
 
 
+def _fresh_dyad_risk(client: TestClient, end: datetime) -> RiskRead:
+    """Hezbollah -> Israel risk over 7 days to `end`, computed without the cache."""
+    half_life = client.app.state.runtime.settings.risk_half_life_h  # type: ignore[attr-defined]
+    with Session(engine_of(client)) as session:
+        return risk_of(
+            session,
+            subject=Subject("hezbollah", "ISR"),
+            window=timedelta(days=7),
+            end=end,
+            params=RiskParams(half_life_h=half_life),
+        )
+
+
 def test_a_cached_risk_is_the_fresh_computation_until_a_statement_arrives(
     client: TestClient,
 ) -> None:
@@ -58,15 +71,8 @@ def test_a_cached_risk_is_the_fresh_computation_until_a_statement_arrives(
     again, how = _get(client, "/v1/risk", **DYAD)
     assert how == "hit" and again == first
     end = datetime.fromisoformat(str(first["end"]))
-    with Session(engine) as session:  # the same end, computed afresh, reads the same
-        fresh = risk_of(
-            session,
-            subject=Subject("hezbollah", "ISR"),
-            window=timedelta(days=7),
-            end=end,
-            params=RiskParams(half_life_h=client.app.state.runtime.settings.risk_half_life_h),  # type: ignore[attr-defined]
-        )
-    assert RiskRead.model_validate(again) == fresh
+    # The same end, computed afresh, reads the same.
+    assert RiskRead.model_validate(again) == _fresh_dyad_risk(client, end)
     store(engine, LATER, actor="Hezbollah", target="Israel", severity=3, hours_ago=2)
     after, how = _get(client, "/v1/risk", **DYAD)
     assert how == "miss"
@@ -159,15 +165,8 @@ def test_the_next_minutes_risk_is_ready_before_the_minute_turns(
     monkeypatch.setattr(risk_api, "utcnow", lambda: turn + timedelta(seconds=1))
     after, how = _get(client, "/v1/risk", **DYAD)
     assert how == "hit" and datetime.fromisoformat(str(after["end"])) == turn
-    with Session(engine) as session:  # and it is what the new minute computes afresh
-        fresh = risk_of(
-            session,
-            subject=Subject("hezbollah", "ISR"),
-            window=timedelta(days=7),
-            end=turn,
-            params=RiskParams(half_life_h=client.app.state.runtime.settings.risk_half_life_h),  # type: ignore[attr-defined]
-        )
-    assert RiskRead.model_validate(after) == fresh
+    # And it is what the new minute computes afresh.
+    assert RiskRead.model_validate(after) == _fresh_dyad_risk(client, turn)
 
 
 def test_statements_about_others_keep_the_cached_answers(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import signal
 import threading
 from typing import Annotated
 
 import typer
+
+from service.cli_output import JsonOpt, echo_result
 
 
 def deliver(
@@ -34,7 +35,7 @@ def deliver(
 
 
 def bench_alerts(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
     statements: Annotated[int, typer.Option(help="Statements for the latency run.")] = 200,
     deliveries: Annotated[int, typer.Option(help="Deliveries for the throughput run.")] = 2000,
 ) -> None:
@@ -42,11 +43,7 @@ def bench_alerts(
     from bench.alerts import run_bench
 
     result = run_bench(statements=statements, deliveries=deliveries)
-    typer.echo(
-        json.dumps(result, indent=2)
-        if as_json
-        else "\n".join(f"{k}: {v}" for k, v in result.items())
-    )
+    echo_result(result, as_json)
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from service.cli_output import JsonOpt, echo_result
 from service.config import Settings
 from service.db import make_engine, upgrade
 
@@ -63,18 +64,14 @@ def import_file(
 
 
 def bench_ingest(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
     repeats: Annotated[int, typer.Option(min=1, help="Runs per database.")] = 3,
 ) -> None:
     """Benchmark ingestion: 50 local feeds of 50 items to scored statements, and a 304 poll."""
     from bench.ingest import run_bench
 
     result = run_bench(repeats)
-    typer.echo(
-        json.dumps(result, indent=2)
-        if as_json
-        else "\n".join(f"{k}: {v}" for k, v in result.items())
-    )
+    echo_result(result, as_json)
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:

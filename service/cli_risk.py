@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from service.cli_output import JsonOpt, echo_result
+
 if TYPE_CHECKING:
     from scoring.trigger_eval import TriggerPair
 
@@ -39,7 +41,7 @@ def _read_pairs(path: Path) -> list[TriggerPair]:
 def eval_triggers(
     data: PairsOption = None,
     data_dir: DataDirOption = DEFAULT_DATA_DIR,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
 ) -> None:
     """Precision, recall and F1 of trigger_observed on held-out threats (grouped CV)."""
@@ -104,7 +106,7 @@ def create_key(
 
 
 def bench_api(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
     statements: Annotated[int, typer.Option("--statements", min=1000)] = 1_000_000,
     rate: Annotated[float, typer.Option("--rps", min=1, help="Offered load, req/s.")] = 500.0,
     requests: Annotated[int, typer.Option("--requests", min=100, max=100_000)] = 5000,
@@ -117,11 +119,7 @@ def bench_api(
 
     url = database_url or os.environ.get("REDLINE_BENCH_POSTGRES_URL", DEFAULT_URL)
     result = run_bench(n_statements=statements, rate=rate, requests=requests, database_url=url)
-    typer.echo(
-        json.dumps(result, indent=2)
-        if as_json
-        else "\n".join(f"{k}: {v}" for k, v in result.items())
-    )
+    echo_result(result, as_json)
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:

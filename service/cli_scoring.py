@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from service.cli_output import JsonOpt, echo_result
+
 DATA_DIR_ENV = "REDLINE_LABELLED_DATA_DIR"
 DEFAULT_DATA_DIR = Path("../shared/data")
 
@@ -44,7 +46,7 @@ def train(
 
 def evaluate(
     data: Annotated[Path, typer.Option("--data", help="Labelled .jsonl file, or a folder.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
     baselines: Annotated[bool, typer.Option("--baselines", help="Also run baselines.")] = False,
     data_dir: DataDirOpt = DEFAULT_DATA_DIR,
     model: ModelOpt = None,
@@ -75,7 +77,7 @@ def _table(result: dict[str, Any]) -> str:
 
 
 def bench_scoring(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
     splitters: Annotated[
         bool, typer.Option("--splitters", help="Compare sentence splitters instead.")
     ] = False,
@@ -87,11 +89,7 @@ def bench_scoring(
     from bench.splitters import compare_splitters
 
     result = compare_splitters(data_dir) if splitters else run_bench(data_dir, repeats)
-    typer.echo(
-        json.dumps(result, indent=2)
-        if as_json
-        else "\n".join(f"{k}: {v}" for k, v in result.items())
-    )
+    echo_result(result, as_json)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.alerting import AlertPolicy, on_statement_stored
-from service.tables import Item, Statement
+from tests.service.helpers import add_scored_item
 
 # own words
 TEXT = "The militia said the port would be struck if the blockade went on."
@@ -28,31 +28,24 @@ def store(
 ) -> int:
     """Stores one item with one statement and evaluates the rules, in one transaction."""
     with Session(engine) as session:
-        item = Item(key=uuid.uuid4().hex, title="Test item", link="http://127.0.0.1/i", text=text)
-        session.add(item)
-        session.flush()
-        assert item.id is not None
-        row = Statement(
-            item_id=item.id,
-            part="body",
-            position=0,
-            text=text,
-            start=0,
-            end=len(text),
-            threat=0.9,
-            conditional=0.9,
-            severity=severity,
-            escalation=escalation,
+        item, row = add_scored_item(
+            session,
+            text,
+            item={"key": uuid.uuid4().hex, "title": "Test item", "link": "http://127.0.0.1/i"},
+            scores={
+                "threat": 0.9,
+                "conditional": 0.9,
+                "severity": severity,
+                "escalation": escalation,
+            },
             extraction={
                 "actor": {"text": actor, "start": 0, "end": 1},
                 "target": {"text": target, "start": 2, "end": 3},
                 "condition": {"text": "if the blockade went on", "start": 4, "end": 5},
             },
-            model_version="test",
         )
         if age is not None:
             row.scored_at = row.scored_at - age
-        session.add(row)
         on_statement_stored(session, statement=row, item=item, policy=policy or AlertPolicy())
         session.commit()
         assert row.id is not None

@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from service.config import Settings
 from service.runtime import Runtime
+from service.tables import Item, Statement
 
 # The first admin key every test app starts with (REDLINE_ADMIN_API_KEY in real life).
 ADMIN_KEY = "test-admin-key"
@@ -37,3 +39,32 @@ def runtime_of(client: TestClient) -> Runtime:
     runtime = client.app.state.runtime  # type: ignore[attr-defined]
     assert isinstance(runtime, Runtime)
     return runtime
+
+
+def add_scored_item(
+    session: Session,
+    text: str,
+    *,
+    item: dict[str, Any],
+    scores: dict[str, float | int],
+    extraction: dict[str, Any],
+) -> tuple[Item, Statement]:
+    """An item of one sentence and its statement as the pipeline would store them, added to
+    `session` (the item flushed for its id); the caller runs the step under test."""
+    stored = Item(text=text, **item)
+    session.add(stored)
+    session.flush()
+    assert stored.id is not None
+    row = Statement(
+        item_id=stored.id,
+        part="body",
+        position=0,
+        text=text,
+        start=0,
+        end=len(text),
+        extraction=extraction,
+        model_version="test",
+        **scores,
+    )
+    session.add(row)
+    return stored, row

@@ -13,10 +13,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.app import create_app
-from service.tables import Item, Statement
 from service.times import utcnow
 from service.triggers import watch_statement
-from tests.service.helpers import make_settings
+from tests.service.helpers import add_scored_item, make_settings
 
 ADMIN_KEY = "risk-tests-admin-key"
 _serial = itertools.count()
@@ -64,31 +63,23 @@ def store(
     spans["condition"] = _span(text, condition)
     extraction = {k: v for k, v in spans.items() if v is not None}
     with Session(engine) as session:
-        item = Item(
-            key=f"k{n}-{text[:20]}",
-            title=f"item {n}",
-            text=text,
-            link=link or f"https://outlet{n}.example/story/{n}",
-            published_at=at,
-        )
-        session.add(item)
-        session.flush()
-        assert item.id is not None
-        row = Statement(
-            item_id=item.id,
-            part="body",
-            position=0,
-            text=text,
-            start=0,
-            end=len(text),
-            threat=threat,
-            conditional=conditional,
-            severity=severity,
-            escalation=threat * severity / 3,
+        item, row = add_scored_item(
+            session,
+            text,
+            item={
+                "key": f"k{n}-{text[:20]}",
+                "title": f"item {n}",
+                "link": link or f"https://outlet{n}.example/story/{n}",
+                "published_at": at,
+            },
+            scores={
+                "threat": threat,
+                "conditional": conditional,
+                "severity": severity,
+                "escalation": threat * severity / 3,
+            },
             extraction=extraction,
-            model_version="test",
         )
-        session.add(row)
         watch_statement(session, item=item, row=row)
         session.commit()
         assert row.id is not None

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from service.errors import ConflictError, InvalidInputError, NotFoundError
+from service.errors import ConflictError, InvalidInputError
+from service.lookup import get_or_404
 from service.schemas_alerting import MatcherIn, SilenceCreate, SilenceRead
 from service.tables import Delivery, Silence
 from service.times import utcnow
@@ -49,10 +50,7 @@ def list_silences(session: Session) -> list[Silence]:
 
 
 def get_silence(session: Session, silence_id: int) -> Silence:
-    row = session.get(Silence, silence_id)
-    if row is None:
-        raise NotFoundError(f"no silence {silence_id}")
-    return row
+    return get_or_404(session, Silence, silence_id, "silence")
 
 
 def expire_silence(session: Session, *, silence_id: int) -> Silence:
@@ -75,10 +73,7 @@ def list_deliveries(session: Session, *, status: str | None, limit: int) -> list
 
 
 def get_delivery(session: Session, delivery_id: int) -> Delivery:
-    row = session.get(Delivery, delivery_id)
-    if row is None:
-        raise NotFoundError(f"no delivery {delivery_id}")
-    return row
+    return get_or_404(session, Delivery, delivery_id, "delivery")
 
 
 def retry_delivery(session: Session, *, delivery_id: int) -> Delivery:

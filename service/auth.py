@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from service.deps import RuntimeDep
-from service.errors import NotFoundError
+from service.lookup import get_or_404
 from service.tables import ApiKey
 from service.times import utcnow
 
@@ -67,9 +67,7 @@ def create_key(session: Session, *, name: str, scope: Scope) -> tuple[ApiKey, st
 
 def revoke_key(session: Session, *, key_id: int) -> ApiKey:
     """Marks a key revoked; it stops working at once."""
-    row = session.get(ApiKey, key_id)
-    if row is None:
-        raise NotFoundError(f"no API key {key_id}")
+    row = get_or_404(session, ApiKey, key_id, "API key")
     if row.revoked_at is None:
         with _verified_lock:
             _verified.clear()

@@ -9,7 +9,8 @@ import listparser
 from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
-from service.errors import ConflictError, NotFoundError
+from service.errors import ConflictError
+from service.lookup import get_or_404
 from service.schemas_ingest import FeedCreate, FeedRead, FeedUpdate
 from service.tables import Feed, Item, ItemFeed
 from service.times import utcnow
@@ -28,10 +29,7 @@ def as_read(feed: Feed) -> FeedRead:
 
 def get_feed(session: Session, *, feed_id: int) -> Feed:
     """The feed, or NotFoundError."""
-    feed = session.get(Feed, feed_id)
-    if feed is None:
-        raise NotFoundError(f"feed {feed_id} not found")
-    return feed
+    return get_or_404(session, Feed, feed_id, "feed")
 
 
 def list_feeds(session: Session, *, enabled: bool | None, limit: int, offset: int) -> list[Feed]:

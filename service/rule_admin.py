@@ -13,7 +13,8 @@ from alerts import Kind, StatementRule, decide, group_key, new_secret
 from scoring.risk import RiskParams
 from service.alerting import facts_of, filters_of, labels_of
 from service.config import Settings
-from service.errors import ConflictError, NotFoundError
+from service.errors import ConflictError
+from service.lookup import get_or_404
 from service.rule_preview import Window, preview_risk, preview_trigger
 from service.schemas_alerting import (
     PreviewExample,
@@ -40,10 +41,7 @@ PREVIEW_MAX_STATEMENTS = 200_000
 
 
 def get_rule(session: Session, rule_id: int) -> AlertRule:
-    rule = session.get(AlertRule, rule_id)
-    if rule is None:
-        raise NotFoundError(f"no rule {rule_id}")
-    return rule
+    return get_or_404(session, AlertRule, rule_id, "rule")
 
 
 def _check_name(session: Session, name: str, rule_id: int | None = None) -> None:

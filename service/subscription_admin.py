@@ -21,7 +21,8 @@ from alerts import (
     new_secret,
 )
 from alerts import Backoff as _Backoff
-from service.errors import InvalidInputError, NotFoundError
+from service.errors import InvalidInputError
+from service.lookup import get_or_404
 from service.outbox import delivery_key
 from service.schemas_alerting import SubscriptionCreate, SubscriptionRead, TestSendRead
 from service.tables import AlertRule, Subscription, SubscriptionRule
@@ -55,10 +56,7 @@ def read(session: Session, sub: Subscription) -> SubscriptionRead:
 
 
 def get_subscription(session: Session, subscription_id: int) -> Subscription:
-    sub = session.get(Subscription, subscription_id)
-    if sub is None:
-        raise NotFoundError(f"no subscription {subscription_id}")
-    return sub
+    return get_or_404(session, Subscription, subscription_id, "subscription")
 
 
 def create(session: Session, *, spec: SubscriptionCreate, guard: AddressGuard) -> Subscription:

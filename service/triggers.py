@@ -23,7 +23,7 @@ from scoring.risk import story_key
 from scoring.triggers import DEFAULT_THRESHOLD, match
 from service.actor_registry import gazetteer_for
 from service.alerting import AlertPolicy, on_trigger_observed
-from service.errors import NotFoundError
+from service.lookup import get_or_404
 from service.schemas_risk import ThreatRead, TriggerLinkRead
 from service.tables import Item, Statement, ThreatWatch, TriggerLink
 from service.times import utcnow
@@ -204,9 +204,7 @@ def watch_statement(
 
 def get_threat(session: Session, *, threat_id: int) -> ThreatRead:
     """One watched conditional threat with the statements that reported its trigger."""
-    watch = session.get(ThreatWatch, threat_id)
-    if watch is None:
-        raise NotFoundError(f"no threat {threat_id}")
+    watch = get_or_404(session, ThreatWatch, threat_id, "threat")
     statement, item = session.exec(
         select(Statement, Item)
         .join(Item, col(Item.id) == Statement.item_id)

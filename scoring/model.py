@@ -25,13 +25,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion
 
 from scoring.calibration import CalibratedHead
 from scoring.cues import CueFeatures
+from scoring.fast_tfidf import FastWordTfidf, WordCacheCharTfidf
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -66,12 +66,12 @@ class ThreatModel(BaseEstimator):  # type: ignore[misc]
         self.folds = folds
 
     def _features(self) -> FeatureUnion:
-        word = TfidfVectorizer(
+        word = FastWordTfidf(
             ngram_range=self.word_range, min_df=2, sublinear_tf=True, dtype=np.float32
         )
         parts: list[tuple[str, Any]] = [("word", word), ("cues", CueFeatures(self.cue_weight))]
         if self.char_range is not None:
-            char = TfidfVectorizer(
+            char = WordCacheCharTfidf(
                 analyzer="char_wb",
                 ngram_range=self.char_range,
                 min_df=2,

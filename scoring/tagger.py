@@ -28,17 +28,17 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 
 from scoring.extract import Extraction, extract
+from scoring.hashed import CachedHasher
 from scoring.types import Span
 
 FIELDS = ("actor", "target", "condition", "action")
 BOUNDED = ("condition", "action")
 HEADS = (*FIELDS, *(f + k for f in BOUNDED for k in ("_b", "_e")))
 _HEAD_INDEX = {h: j for j, h in enumerate(HEADS)}
-_HASHER = FeatureHasher(2**18, input_type="string", alternate_sign=False)
+_HASHER = CachedHasher(2**18)
 FloatArray = npt.NDArray[np.float64]
 _TOKEN = re.compile(r"\w+(?:[’'.-]\w+)*|[^\w\s]")
 _CUE = {

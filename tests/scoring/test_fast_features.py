@@ -1,0 +1,95 @@
+"""The accelerated featurisers give exactly scikit-learn's matrices.
+
+Sentences are our own words, chosen to cover repeats, punctuation, accents, case, empty
+text and words unseen in fitting.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from scoring import fast_tfidf
+from scoring.fast_tfidf import FastWordTfidf, WordCacheCharTfidf
+from scoring.hashed import CachedHasher
+from scoring.tagger import token_features, tokenize
+
+# own words
+_FIT = [
+    "If the convoy crosses the bridge, our units will shell the depot.",
+    "The ministry warned it would cut trade ties unless the envoy leaves.",
+    "Rain fell on the capital; the market closed early.",
+    "The rebels vowed to attack the garrison, the garrison said nothing.",
+    "Any strike on our ships will be met with a crushing response.",
+]
+_NEW = [
+    *_FIT,
+    "",
+    "   ",
+    "Ünïcode café résumé — the convoy’s route.",
+    "THE CONVOY WILL SHELL THE DEPOT",
+    "Brand-new words: zyxt qwop, and the bridge again the bridge.",
+    "a\tb\n\nc  d",
+]
+
+
+def _same(a: sparse.spmatrix, b: sparse.spmatrix) -> None:
+    a, b = sparse.csr_matrix(a), sparse.csr_matrix(b)
+    assert a.shape == b.shape
+    assert np.array_equal(a.indptr, b.indptr)
+    assert np.array_equal(a.indices, b.indices)
+    assert np.array_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize(
+    ("cls", "params"),
+    [
+        (WordCacheCharTfidf, {"analyzer": "char_wb", "ngram_range": (4, 4)}),
+        (WordCacheCharTfidf, {"analyzer": "char_wb", "ngram_range": (2, 5), "max_features": 40}),
+        (FastWordTfidf, {"ngram_range": (1, 2)}),
+        (FastWordTfidf, {"ngram_range": (1, 3), "lowercase": False}),
+        # settings outside the fast path fall back to the parent
+        (FastWordTfidf, {"ngram_range": (2, 2)}),
+        (WordCacheCharTfidf, {"analyzer": "char", "ngram_range": (3, 3)}),
+    ],
+)
+def test_transform_equals_scikit_learn(
+    cls: type[TfidfVectorizer], params: dict[str, object]
+) -> None:
+    common = {"min_df": 1, "sublinear_tf": True, "dtype": np.float32}
+    fast = cls(**common, **params).fit(_FIT)
+    stock = TfidfVectorizer(**common, **params).fit(_FIT)
+    _same(fast.transform(_NEW), stock.transform(_NEW))
+    _same(fast.transform(_NEW), stock.transform(_NEW))  # again, from a warm cache
+
+
+def test_char_cache_is_bounded_and_not_pickled(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    monkeypatch.setattr(fast_tfidf, "CACHE_WORDS", 3)
+    vec = WordCacheCharTfidf(analyzer="char_wb", ngram_range=(4, 4)).fit(_FIT)
+    stock = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4)).fit(_FIT)
+    for text in _NEW:
+        vec.transform([text])
+        assert len(vec.__dict__["_word_cols"]) <= 3 + len(text.split())
+    _same(vec.transform(_NEW), stock.transform(_NEW))
+    copy = pickle.loads(pickle.dumps(vec))
+    assert "_word_cols" not in vars(copy)
+    _same(copy.transform(_NEW), stock.transform(_NEW))
+
+
+def test_cached_hasher_equals_feature_hasher() -> None:
+    rows = [
+        f
+        for text in _NEW
+        for f in token_features(text, tokenize(text), conditional=True, rules=False)
+    ]
+    rows += [["é=ünï", "w=日本", "x" * 300, "w=a", "w=a"], []]
+    for width in (2**18, 7):  # a tiny width forces collisions inside rows
+        stock = FeatureHasher(width, input_type="string", alternate_sign=False).transform(rows)
+        hasher = CachedHasher(width)
+        _same(hasher.transform(rows), stock)
+        _same(hasher.transform(rows), stock)

@@ -25,7 +25,7 @@ from scoring.tagger import SpanTagger
 from scoring.types import ModelCard
 
 MODEL_NAME = "threat-lr"
-MODEL_REV = "5"
+MODEL_REV = "6"
 
 
 def _trained_at() -> str:

@@ -119,3 +119,49 @@ def test_features_mark_distance_and_adjuncts() -> None:
 def test_one_sparse_product_scores_all_heads(tagger: SpanTagger) -> None:
     assert tagger.coef_.shape[1] == len(tagger.intercept_) == 8
     assert np.isfinite(tagger.intercept_).all()
+
+
+def _brute_f1_run(
+    p: list[float], bounds: list[tuple[float, float]] | None, w: float
+) -> tuple[int, int]:
+    """The run maximising expected token F1 (plus boundary log-probabilities), by loops."""
+    best, best_score = (0, 0), -np.inf
+    for s in range(len(p)):
+        for e in range(s, len(p)):
+            score = 2 * sum(p[s : e + 1]) / ((e - s + 1) + sum(p))
+            if bounds is not None:
+                score += w * (np.log(bounds[s][0]) + np.log(bounds[e][1]))
+            if score > best_score:
+                best, best_score = (s, e), score
+    return best
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_expected_f1_decoding_matches_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 12))
+    text = " ".join(f"w{i}" for i in range(n))
+    toks = tokenize(text)
+    p = rng.random(n) ** 2
+    bounds = rng.uniform(0.01, 1.0, size=(n, 2))
+    tagger = SpanTagger(boundary_weight=0.3)
+    for b in (None, bounds):
+        span = tagger._decode_f1(text, toks, p, b)
+        s, e = _brute_f1_run(p.tolist(), None if b is None else b.tolist(), 0.3)
+        assert (span.start, span.end) == (toks[s][0], toks[e][1])
+
+
+def test_expected_f1_prefers_the_confident_core_over_a_long_tail() -> None:
+    text = "a b c d e f"
+    toks = tokenize(text)
+    # two sure tokens, then a tail of weak ones: taking the tail lowers expected F1
+    span = SpanTagger()._decode_f1(text, toks, np.array([0.95, 0.9, 0.3, 0.3, 0.3, 0.3]), None)
+    assert span.text == "a b"
+    # a strong end signal on "c" pulls the end there
+    bounds = np.array(
+        [[0.9, 0.01], [0.1, 0.01], [0.1, 0.99], [0.1, 0.01], [0.1, 0.01], [0.1, 0.01]]
+    )
+    wide = SpanTagger(boundary_weight=0.5)._decode_f1(
+        text, toks, np.array([0.95, 0.9, 0.3, 0.3, 0.3, 0.3]), bounds
+    )
+    assert wide.text == "a b c"

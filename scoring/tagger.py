@@ -216,25 +216,30 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
             return [dict.fromkeys(FIELDS) for _ in texts]
         logits = (self._matrix(rows) @ self.coef_).toarray() + self.intercept_
         probs = 1.0 / (1.0 + np.exp(-logits))
+        # Batch-wide arrays, so each sentence only slices: prefix sums of the inside
+        # probabilities and weighted log-probabilities of the boundaries.
+        cums = np.vstack((np.zeros((1, len(HEADS))), np.cumsum(probs, axis=0)))
+        bounds = np.log(np.maximum(probs, 1e-9)) * self.boundary_weight
+        ends = np.cumsum([len(tk) for tk in toks]).tolist()
+        firsts = sorted({0, *ends[:-1]} - {len(probs)})  # first token of each non-empty sentence
+        peaks = dict(zip(firsts, np.maximum.reduceat(probs, firsts, axis=0), strict=True))
         out, pos = [], 0
-        for text, tk, cond in zip(texts, toks, conditional, strict=True):
-            end = pos + len(tk)
-            found: dict[str, Span | None] = {}
-            for j, f in enumerate(FIELDS):
-                if f == "condition" and not cond:
-                    found[f] = None
-                    continue
-                p = probs[pos:end, j]
-                if f == "actor":
-                    found[f] = self._decode(text, tk, p - self._cut(f))
-                elif p.max(initial=0.0) < 0.5 * self._cut(f):
-                    found[f] = None
-                elif f in BOUNDED:
-                    b = _HEAD_INDEX[f + "_b"]
-                    found[f] = self._decode_f1(text, tk, p, probs[pos:end, b : b + 2])
-                else:
-                    found[f] = self._decode_f1(text, tk, p, None)
+        for text, tk, cond, end in zip(texts, toks, conditional, ends, strict=True):
+            found: dict[str, Span | None] = dict.fromkeys(FIELDS)
             out.append(found)
+            if pos == end:
+                continue
+            found["actor"] = self._decode(text, tk, probs[pos:end, 0] - self.party_threshold)
+            for f in ("target", "condition", "action"):
+                j = _HEAD_INDEX[f]
+                if (f == "condition" and not cond) or peaks[pos][j] < 0.5 * self._cut(f):
+                    continue
+                edge = None
+                if f in BOUNDED:
+                    b = _HEAD_INDEX[f + "_b"]
+                    edge = (bounds[pos:end, b], bounds[pos:end, b + 1])
+                s, e = expected_f1_run(cums[pos : end + 1, j], edge)
+                found[f] = Span(text[tk[s][0] : tk[e][1]], tk[s][0], tk[e][1])
             pos = end
         return out
 
@@ -254,33 +259,36 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         s, e = toks[best[0]][0], toks[best[1]][1]
         return Span(text[s:e], s, e)
 
-    def _decode_f1(self, text: str, toks: Tokens, p: FloatArray, bounds: FloatArray | None) -> Span:
-        """The run [s, e] with the best expected token F1 (plus boundary evidence)."""
-        n = len(p)
-        cum = np.concatenate(([0.0], np.cumsum(p)))
-        # score[s, e] = 2 * sum(p[s..e]) / ((e - s + 1) + sum(p))
-        score = 2.0 * (cum[None, 1:] - cum[:-1, None]) / (_run_lengths(n) + cum[-1])
-        if bounds is not None:
-            logs = np.log(np.maximum(bounds, 1e-9)) * self.boundary_weight
-            score += logs[:, 0, None] + logs[None, :, 1]
-        score[_below_diagonal(n)] = -np.inf
-        s, e = divmod(int(score.argmax()), n)
-        a, b = toks[s][0], toks[e][1]
-        return Span(text[a:b], a, b)
+
+def expected_f1_run(
+    cum: FloatArray, edge: tuple[FloatArray, FloatArray] | None = None
+) -> tuple[int, int]:
+    """The token run (s, e) with the best expected token F1 against an unknown gold span,
+    given the prefix sums `cum` of the tokens' inside probabilities (len = tokens + 1),
+    plus ``edge[0][s] + edge[1][e]`` (weighted boundary log-probabilities) when given."""
+    n = len(cum) - 1
+    # score[s, e] = 2 * sum(p[s..e]) / ((e - s + 1) + sum(p)); -inf where e < s
+    score = 2.0 * (cum[None, 1:] - cum[:-1, None]) / (_run_lengths(n) + (cum[-1] - cum[0]))
+    score += _not_a_run(n)
+    if edge is not None:
+        score += edge[0][:, None] + edge[1][None, :]
+    s, e = divmod(int(score.argmax()), n)
+    return s, e
 
 
 @functools.lru_cache(maxsize=256)
 def _run_lengths(n: int) -> FloatArray:
-    """lengths[s, e] = e - s + 1 (negative below the diagonal, masked by the caller)."""
+    """lengths[s, e] = e - s + 1 (meaningless below the diagonal, see `_not_a_run`)."""
     idx = np.arange(n, dtype=np.float64)
     out: FloatArray = idx[None, :] - idx[:, None] + 1.0
     return out
 
 
 @functools.lru_cache(maxsize=256)
-def _below_diagonal(n: int) -> npt.NDArray[np.bool_]:
-    """Mask of the (s, e) pairs with e < s: not a span."""
-    return np.tri(n, n, -1, dtype=bool)
+def _not_a_run(n: int) -> FloatArray:
+    """0 for the (s, e) pairs with s <= e, -inf below the diagonal (e < s: not a span)."""
+    out: FloatArray = np.where(np.tri(n, n, -1, dtype=bool), -np.inf, 0.0)
+    return out
 
 
 def _inside(text: str, toks: Tokens, span: str | None) -> list[int]:

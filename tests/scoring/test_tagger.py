@@ -7,9 +7,10 @@ tests check the mechanics, not the shipped figures.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
-from scoring.tagger import SpanTagger, token_features, tokenize
+from scoring.tagger import SpanTagger, expected_f1_run, token_features, tokenize
 
 # own words: (sentence, conditional, gold spans)
 _TRAIN: list[tuple[str, bool, dict[str, str | None]]] = [
@@ -136,32 +137,39 @@ def _brute_f1_run(
     return best
 
 
+def _cum(p: list[float]) -> npt.NDArray[np.float64]:
+    return np.concatenate(([0.0], np.cumsum(p)))
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_expected_f1_decoding_matches_brute_force(seed: int) -> None:
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 12))
-    text = " ".join(f"w{i}" for i in range(n))
-    toks = tokenize(text)
-    p = rng.random(n) ** 2
+    p = (rng.random(n) ** 2).tolist()
     bounds = rng.uniform(0.01, 1.0, size=(n, 2))
-    tagger = SpanTagger(boundary_weight=0.3)
-    for b in (None, bounds):
-        span = tagger._decode_f1(text, toks, p, b)
-        s, e = _brute_f1_run(p.tolist(), None if b is None else b.tolist(), 0.3)
-        assert (span.start, span.end) == (toks[s][0], toks[e][1])
+    assert expected_f1_run(_cum(p)) == _brute_f1_run(p, None, 0.0)
+    edge = (0.3 * np.log(bounds[:, 0]), 0.3 * np.log(bounds[:, 1]))
+    assert expected_f1_run(_cum(p), edge) == _brute_f1_run(p, bounds.tolist(), 0.3)
+    # a slice of batch-wide prefix sums gives the same run as the sentence's own
+    assert expected_f1_run(_cum([0.7, 0.2, *p])[2:], edge) == expected_f1_run(_cum(p), edge)
 
 
 def test_expected_f1_prefers_the_confident_core_over_a_long_tail() -> None:
-    text = "a b c d e f"
-    toks = tokenize(text)
     # two sure tokens, then a tail of weak ones: taking the tail lowers expected F1
-    span = SpanTagger()._decode_f1(text, toks, np.array([0.95, 0.9, 0.3, 0.3, 0.3, 0.3]), None)
-    assert span.text == "a b"
-    # a strong end signal on "c" pulls the end there
-    bounds = np.array(
-        [[0.9, 0.01], [0.1, 0.01], [0.1, 0.99], [0.1, 0.01], [0.1, 0.01], [0.1, 0.01]]
-    )
-    wide = SpanTagger(boundary_weight=0.5)._decode_f1(
-        text, toks, np.array([0.95, 0.9, 0.3, 0.3, 0.3, 0.3]), bounds
-    )
-    assert wide.text == "a b c"
+    p = [0.95, 0.9, 0.3, 0.3, 0.3, 0.3]
+    assert expected_f1_run(_cum(p)) == (0, 1)
+    # strong evidence that the span ends at token 2 pulls the end there
+    end = np.log([0.01, 0.01, 0.99, 0.01, 0.01, 0.01]) * 0.5
+    begin = np.log([0.9, 0.1, 0.1, 0.1, 0.1, 0.1]) * 0.5
+    assert expected_f1_run(_cum(p), (begin, end)) == (0, 2)
+
+
+def test_spans_in_a_batch_with_empty_sentences(tagger: SpanTagger) -> None:
+    # own words
+    texts = ["", "If the convoy crosses the bridge, our units will shell the depot.", ""]
+    alone = tagger.predict(texts[1:2], [True])[0]
+    assert tagger.predict(texts, [True, True, True]) == [
+        dict.fromkeys(alone),
+        alone,
+        dict.fromkeys(alone),
+    ]

@@ -278,9 +278,12 @@ def expected_f1_run(
 
 @functools.lru_cache(maxsize=256)
 def _run_lengths(n: int) -> FloatArray:
-    """lengths[s, e] = e - s + 1 (meaningless below the diagonal, see `_not_a_run`)."""
+    """lengths[s, e] = e - s + 1; +inf below the diagonal, so that no denominator there is
+    zero (the score there is then 0, and `_not_a_run` makes it -inf)."""
     idx = np.arange(n, dtype=np.float64)
-    out: FloatArray = idx[None, :] - idx[:, None] + 1.0
+    out: FloatArray = np.where(
+        np.tri(n, n, -1, dtype=bool), np.inf, idx[None, :] - idx[:, None] + 1.0
+    )
     return out
 
 

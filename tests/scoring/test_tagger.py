@@ -154,6 +154,12 @@ def test_expected_f1_decoding_matches_brute_force(seed: int) -> None:
     assert expected_f1_run(_cum([0.7, 0.2, *p])[2:], edge) == expected_f1_run(_cum(p), edge)
 
 
+def test_expected_f1_never_divides_by_zero() -> None:
+    # sum(p) = 2: below the diagonal a length of -2 would cancel it
+    with np.errstate(all="raise"):
+        assert expected_f1_run(_cum([0.5, 0.5, 0.5, 0.5])) == (0, 3)
+
+
 def test_expected_f1_prefers_the_confident_core_over_a_long_tail() -> None:
     # two sure tokens, then a tail of weak ones: taking the tail lowers expected F1
     p = [0.95, 0.9, 0.3, 0.3, 0.3, 0.3]

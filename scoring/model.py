@@ -1,7 +1,9 @@
 """The threat model: one shared sparse featurisation, three calibrated linear heads.
 
 Features: word 1-2-gram TF-IDF, char_wb 4-gram TF-IDF (capped vocabulary) and the
-hand-made cues of `scoring.cues`. Heads (class-balanced logistic regression):
+hand-made cues of `scoring.cues`; the two TF-IDF parts are scikit-learn's vectorizers with
+a faster `transform` (`scoring.fast_tfidf`, same matrices). Heads (class-balanced
+logistic regression):
 
 * threat: P(threat), all sentences;
 * conditional: P(threat and conditional), all sentences (so "if" alone, without a

@@ -1,14 +1,23 @@
-"""Printing of the `redline` commands' results: indented JSON, or one `key: value` a line."""
+"""Shared pieces of the `redline` commands: the --json and --data-dir options, and the
+printing of results (indented JSON, or one `key: value` a line)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+DATA_DIR_ENV = "REDLINE_LABELLED_DATA_DIR"
+DEFAULT_DATA_DIR = Path("../shared/data")
+DataDirOpt = Annotated[
+    Path,
+    typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Folder of labelled data (*.jsonl)."),
+]
 
 
 def echo_result(result: Mapping[str, Any], as_json: bool) -> None:

@@ -10,22 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from service.cli_output import JsonOpt, echo_result
+from service.cli_output import DEFAULT_DATA_DIR, DataDirOpt, JsonOpt, echo_result
 
 if TYPE_CHECKING:
     from scoring.trigger_eval import TriggerPair
-
-DATA_DIR_ENV = "REDLINE_LABELLED_DATA_DIR"
-DEFAULT_DATA_DIR = Path("../shared/data")
 
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 
 
 PairsOption = Annotated[
     Path | None, typer.Option("--data", help="Trigger pairs (.jsonl, LABELS.md schema).")
-]
-DataDirOption = Annotated[
-    Path, typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Folder of labelled data.")
 ]
 
 
@@ -40,7 +34,7 @@ def _read_pairs(path: Path) -> list[TriggerPair]:
 
 def eval_triggers(
     data: PairsOption = None,
-    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+    data_dir: DataDirOpt = DEFAULT_DATA_DIR,
     as_json: JsonOpt = False,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
 ) -> None:
@@ -60,7 +54,7 @@ def eval_triggers(
 
 def train_triggers(
     data: PairsOption = None,
-    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+    data_dir: DataDirOpt = DEFAULT_DATA_DIR,
     out: Annotated[
         Path | None, typer.Option("--out", help="Model file (default: the shipped one).")
     ] = None,

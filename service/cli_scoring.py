@@ -8,15 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from service.cli_output import JsonOpt, echo_result
+from service.cli_output import DEFAULT_DATA_DIR, DataDirOpt, JsonOpt, echo_result
 
-DATA_DIR_ENV = "REDLINE_LABELLED_DATA_DIR"
-DEFAULT_DATA_DIR = Path("../shared/data")
-
-DataDirOpt = Annotated[
-    Path,
-    typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Folder of labelled *.jsonl files."),
-]
 ModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Artefact folder (default: the shipped one).")
 ]

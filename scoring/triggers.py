@@ -121,11 +121,12 @@ def match(
     threat_actors: Collection[str] = (),
     report_actors: Collection[str] = (),
     gazetteer: Gazetteer | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     model: TriggerModel = MODEL,
 ) -> TriggerMatch:
     """Observed when the model's probability that the report states the condition's event
-    as a fact is >= `threshold`; `relevance` is that probability."""
+    as a fact is >= `threshold` (default: the model's own); `relevance` is that probability."""
+    cut = model.threshold if threshold is None else threshold
     features = pair_features(
         condition,
         report,
@@ -133,7 +134,7 @@ def match(
         actor_ids={*threat_actors, *report_actors},
     )
     p = model.probability(features.values)
-    reasons = [f"probability {p:.2f} (threshold {threshold:.2f})"]
+    reasons = [f"probability {p:.2f} (threshold {cut:.2f})"]
     shared = sorted(set(threat_actors) & set(report_actors))
     if shared:
         reasons.append("shared actors: " + ", ".join(shared))
@@ -144,4 +145,4 @@ def match(
         reasons.append(f"same event ({', '.join(features.events)}), {how}")
     if features.cues:
         reasons.append("modality cues: " + ", ".join(repr(c) for c in features.cues))
-    return TriggerMatch(observed=p >= threshold, relevance=p, reasons=tuple(reasons))
+    return TriggerMatch(observed=p >= cut, relevance=p, reasons=tuple(reasons))

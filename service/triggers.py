@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from scoring.actors import Actor, Gazetteer
 from scoring.risk import story_key
-from scoring.triggers import DEFAULT_THRESHOLD, match
+from scoring.triggers import match
 from service.actor_registry import gazetteer_for
 from service.alerting import AlertPolicy, on_trigger_observed
 from service.lookup import get_or_404
@@ -88,7 +88,6 @@ def _check_watches(
             threat_actors=watch.actors,
             report_actors=actors,
             gazetteer=gazetteer,
-            threshold=DEFAULT_THRESHOLD,
         )
         if not found.observed:
             continue

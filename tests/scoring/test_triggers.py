@@ -221,3 +221,12 @@ def test_pairs_are_read_in_the_labels_schema() -> None:
         {"threat": "t", "condition": "c", "report": "r", "observed": 1, "kind": "fulfils"}
     )
     assert pair == TriggerPair("t", "c", "r", True, "fulfils")
+
+
+def test_a_model_passed_in_decides_at_its_own_threshold() -> None:
+    # own words
+    condition, report = "if the air force attacks the fuel depot", "Jets struck it overnight."
+    assert match(condition, report).observed
+    strict = TriggerModel(MODEL.coef, MODEL.intercept, 0.999)
+    assert not match(condition, report, model=strict).observed
+    assert match(condition, report, model=strict, threshold=0.0).observed

@@ -230,7 +230,7 @@ def _store_chunk(
         scored.append(item.id)
         report.scored += 1
     if policy is not None:
-        watched = len(batch.watch.watched)
+        watched = len(watch.watched)
         _store_involved(session, involved, policy, batch)
         if len(watch.watched) > watched:  # a quiet row may fulfil a watch opened just now
             hits = [watch.involves(view) for _, _, view in quiet]

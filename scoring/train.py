@@ -3,7 +3,9 @@
 Only the training documents (see `scoring.data.is_test_doc`) of every labelled file are
 fitted; the held-out documents give the metrics recorded in the card. The same data and
 code give the same model version and the same predictions; `trained_at` comes from
-SOURCE_DATE_EPOCH when set, else the clock.
+SOURCE_DATE_EPOCH when set, else the clock. Fitting runs with one BLAS thread: the BLAS
+splits its sums by thread count, so two threads and one gave weights differing in the
+11th digit, and so different files, on the same machine.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
+from threadpoolctl import threadpool_limits
 
 from scoring.artifact import save_artifact
 from scoring.baselines import ScorerPredictor
@@ -36,6 +39,11 @@ def _trained_at() -> str:
 
 def train_artifact(data_dir: Path, out_dir: Path) -> ModelCard:
     """Fit on the train docs of `data_dir`, evaluate on its test docs, save to `out_dir`."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train(data_dir, out_dir)
+
+
+def _train(data_dir: Path, out_dir: Path) -> ModelCard:
     files = labelled_files(data_dir)
     examples = [ex for p in files for ex in load_file(p)]
     train, test = split(examples)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import tomllib
 from pathlib import Path
 
 import joblib
 import pytest
 import sklearn
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 from scoring import ArtifactError, load_scorer
 from scoring.artifact import CARD_FILE, DEFAULT_DIR, MODEL_FILE, load_artifact
@@ -31,7 +34,8 @@ def test_shipped_card_records_version_data_hash_and_metrics() -> None:
     card = scorer.card
     assert scorer.version == card.model_version and card.model_version
     assert len(card.data_sha256) == 64
-    assert card.sklearn_version == sklearn.__version__
+    # Loading checks the minor series only, so a patch release of scikit-learn still loads it.
+    assert Version(card.sklearn_version).release[:2] == Version(sklearn.__version__).release[:2]
     assert {"threat", "conditional", "severity", "extraction"} <= set(card.metrics)
     assert (DEFAULT_DIR / MODEL_FILE).stat().st_size < 25 * 1024 * 1024
 
@@ -61,3 +65,13 @@ def test_refuses_unknown_format(art_copy: Path) -> None:
 def test_refuses_missing_artefact(tmp_path: Path) -> None:
     with pytest.raises(ArtifactError):
         load_scorer(tmp_path)
+
+
+def test_declared_scikit_learn_range_is_the_artefacts_minor_series() -> None:
+    # A wider range would let a fresh install pick a release the shipped artefact refuses.
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    (spec,) = (Requirement(r) for r in project["project"]["dependencies"] if r.startswith("scikit"))
+    built = Version(str(_card(DEFAULT_DIR)["sklearn_version"]))
+    assert spec.specifier.contains(built)
+    assert not spec.specifier.contains(f"{built.major}.{built.minor + 1}.0")
+    assert not spec.specifier.contains(f"{built.major}.{built.minor - 1}.0")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from threadpoolctl import threadpool_info
 
 from scoring.artifact import CARD_FILE, MODEL_FILE
 from scoring.data import is_test_doc
+from scoring.model import ThreatModel
 from scoring.report import run_eval
 from scoring.scorer import load_scorer
 from scoring.train import train_artifact
@@ -85,6 +88,22 @@ def test_train_is_deterministic_and_records_provenance(data_dir: Path, tmp_path:
     assert (tmp_path / "a" / MODEL_FILE).is_file() and (tmp_path / "a" / CARD_FILE).is_file()
     # byte-identical artefacts: nothing run-dependent is pickled
     assert (tmp_path / "a" / MODEL_FILE).read_bytes() == (tmp_path / "b" / MODEL_FILE).read_bytes()
+
+
+def test_training_uses_one_blas_thread(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The BLAS splits its sums by thread count, so the artefact's bytes would depend on it.
+    seen: list[int] = []
+    fit = ThreatModel.fit
+
+    def recording_fit(self: ThreatModel, *args: Any, **kwargs: Any) -> ThreatModel:
+        seen.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(ThreatModel, "fit", recording_fit)
+    train_artifact(data_dir, tmp_path / "a")
+    assert seen and set(seen) == {1}
 
 
 def test_eval_json_shape_and_split(data_dir: Path) -> None:

@@ -66,6 +66,7 @@ def evaluate(predictor: Predictor, examples: Sequence[Example]) -> dict[str, Any
             "threat_brier": brier(gold_t, pred.threat_prob),
             "conditional_brier": brier(gold_c, pred.conditional_prob),
             "threat_reliability": reliability(gold_t, np.asarray(pred.threat_prob)),
+            "conditional_reliability": reliability(gold_c, np.asarray(pred.conditional_prob)),
         }
     return out
 

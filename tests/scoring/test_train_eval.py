@@ -117,3 +117,6 @@ def test_eval_json_shape_and_split(data_dir: Path) -> None:
     assert set(result["extraction"]) >= {"condition", "action", "actor", "target"}
     assert set(result["baselines"]) == {"tfidf_lr", "keyword"}
     assert result["threat"]["f1"] > 0.9
+    calibration = result["calibration"]
+    for key in ("threat_reliability", "conditional_reliability"):
+        assert sum(row["n"] for row in calibration[key]) == result["n"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -15,6 +15,15 @@ from service.tables import Item, Statement
 # The first admin key every test app starts with (REDLINE_ADMIN_API_KEY in real life).
 ADMIN_KEY = "test-admin-key"
 ADMIN_HEADERS = {"Authorization": f"Bearer {ADMIN_KEY}"}
+
+
+class Scores(TypedDict):
+    """The model's scores of a statement, as `Statement` stores them."""
+
+    threat: float
+    conditional: float
+    severity: int
+    escalation: float
 
 
 def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
@@ -46,7 +55,7 @@ def add_scored_item(
     text: str,
     *,
     item: dict[str, Any],
-    scores: dict[str, float | int],
+    scores: Scores,
     extraction: dict[str, Any],
 ) -> tuple[Item, Statement]:
     """An item of one sentence and its statement as the pipeline would store them, added to

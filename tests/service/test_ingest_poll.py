@@ -55,7 +55,7 @@ def serve(server: HTTPServer, path: str, body: bytes, **headers: str) -> str:
 
 def make_due(runtime: Runtime) -> None:
     with Session(runtime.engine) as session:
-        session.exec(update(Feed).values(next_fetch_at=utcnow() - timedelta(seconds=1)))  # type: ignore[call-overload]
+        session.exec(update(Feed).values(next_fetch_at=utcnow() - timedelta(seconds=1)))
         session.commit()
 
 
@@ -231,6 +231,7 @@ def test_a_story_updated_in_place_is_rescored_only_when_its_text_changed(
             ).all()
             out: dict[str, list[tuple[int, str]]] = {}
             for guid, sid, text in rows:
+                assert sid is not None  # a stored statement's id
                 out.setdefault(str(guid), []).append((sid, text))
             return out
 

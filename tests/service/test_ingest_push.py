@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -34,7 +34,7 @@ class PoisonedScorer(Scorer):
         return super().score_many(texts)
 
 
-def push(client: TestClient, *items: dict[str, object]) -> dict[str, object]:
+def push(client: TestClient, *items: Mapping[str, object]) -> dict[str, Any]:
     response = client.post("/v1/items", json={"items": list(items)})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -54,16 +54,16 @@ TWO = {
 
 def test_pushed_items_are_stored_scored_and_idempotent(client: TestClient) -> None:
     first = push(client, ONE, TWO)
-    assert [o["external_id"] for o in first["new"]] == ["ext-1", "ext-2"]  # type: ignore[union-attr]
-    assert {o["status"] for o in first["items"]} == {"scored"}  # type: ignore[union-attr]
+    assert [o["external_id"] for o in first["new"]] == ["ext-1", "ext-2"]
+    assert {o["status"] for o in first["items"]} == {"scored"}
     statements = client.get("/v1/statements", params={"limit": 500}).json()["statements"]
     assert any(s["text"] == THREAT and s["conditional"] > 0.5 for s in statements)
 
     again = push(client, ONE, TWO)
 
     assert again["new"] == []
-    assert [o["outcome"] for o in again["items"]] == ["duplicate", "duplicate"]  # type: ignore[union-attr]
-    assert [o["item_id"] for o in again["items"]] == [o["item_id"] for o in first["items"]]  # type: ignore[union-attr]
+    assert [o["outcome"] for o in again["items"]] == ["duplicate", "duplicate"]
+    assert [o["item_id"] for o in again["items"]] == [o["item_id"] for o in first["items"]]
     assert len(client.get("/v1/statements", params={"limit": 500}).json()["statements"]) == len(
         statements
     )
@@ -72,7 +72,7 @@ def test_pushed_items_are_stored_scored_and_idempotent(client: TestClient) -> No
 
 def test_a_pushed_item_with_new_text_is_updated_and_rescored(client: TestClient) -> None:
     push(client, {**ONE, "text": CALM})
-    (outcome,) = push(client, ONE)["items"]  # type: ignore[misc]
+    (outcome,) = push(client, ONE)["items"]
     assert outcome["outcome"] == "updated" and outcome["status"] == "scored"
     texts = [s["text"] for s in client.get("/v1/statements").json()["statements"]]
     assert THREAT in texts and CALM not in texts
@@ -87,7 +87,7 @@ def test_a_pushed_copy_of_a_feed_story_is_not_stored_twice(
     client.post("/v1/admin/feeds", json={"url": httpserver.url_for("/f")})
     poll_feeds(runtime_of(client))
     result = push(client, TWO)
-    assert result["new"] == [] and result["items"][0]["outcome"] == "duplicate"  # type: ignore[index]
+    assert result["new"] == [] and result["items"][0]["outcome"] == "duplicate"
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import cast
 
 import httpx
 from sqlmodel import Session, col, func, select
@@ -119,7 +120,7 @@ def test_two_replicas_share_the_work_without_doing_any_twice(
     ]
     all_scored = scored_by[0] + scored_by[1]
     with Session(engine) as session:
-        item_ids = session.exec(select(Item.id)).all()
+        item_ids = cast("list[int]", session.exec(select(Item.id)).all())  # stored rows' ids
         statements = session.exec(
             select(Statement.item_id, Statement.part, Statement.position)
         ).all()

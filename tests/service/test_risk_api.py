@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from tests.service.risk_fixtures import client, engine_of, store
@@ -13,7 +15,7 @@ THREAT = "Hezbollah warned that it would strike Israel if the shelling of the so
 OTHER = "Hezbollah said Israel would pay a heavy price for any raid on the capital."
 
 
-def _risk(client: TestClient, **params: object) -> dict[str, object]:
+def _risk(client: TestClient, **params: object) -> dict[str, Any]:
     response = client.get("/v1/risk", params=params)
     assert response.status_code == 200, response.text
     body = response.json()

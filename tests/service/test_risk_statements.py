@@ -85,7 +85,7 @@ def test_unknown_mentions_are_kept_as_written(client: TestClient) -> None:
 def test_cursor_pages_walk_everything_once_newest_first(client: TestClient) -> None:
     ids = _seed(client)
     seen: list[dict[str, object]] = []
-    cursor = None
+    cursor: str | None = None
     for _ in range(10):
         params: dict[str, object] = {"limit": 1} | ({"cursor": cursor} if cursor else {})
         body = client.get("/v1/statements", params=params).json()

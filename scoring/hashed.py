@@ -45,10 +45,19 @@ class CachedHasher:
         self.n_features = n_features
         self._columns = _Columns(n_features)
 
-    def transform(self, rows: list[list[str]]) -> sparse.csr_matrix:
-        """(len(rows), n_features) matrix counting each row's features."""
+    @property
+    def column_of(self) -> dict[str, int]:
+        """feature string -> column, remembered from the first look-up on."""
+        return self._columns
+
+    def trim(self) -> None:
+        """Start the memory over when it is full."""
         if len(self._columns) > CACHE_STRINGS:
             self._columns.clear()
+
+    def transform(self, rows: list[list[str]]) -> sparse.csr_matrix:
+        """(len(rows), n_features) matrix counting each row's features."""
+        self.trim()
         # map() and chain() keep the per-feature loop in C.
         cols = np.fromiter(map(self._columns.__getitem__, chain.from_iterable(rows)), np.int32)
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)

@@ -39,6 +39,7 @@ from sklearn.linear_model import LogisticRegression
 
 from scoring.extract import Extraction, extract
 from scoring.hashed import CachedHasher
+from scoring.token_columns import TokenColumns
 from scoring.types import Span
 
 FIELDS = ("actor", "target", "condition", "action")
@@ -141,6 +142,14 @@ def token_features(
     return feats
 
 
+def token_columns(hasher: CachedHasher) -> TokenColumns:
+    """`token_features` (rules off, rich on) as columns of `hasher`, made faster."""
+    return TokenColumns(hasher, _CUE, _ADJUNCT, _shape, _since)
+
+
+_COLUMNS = token_columns(_HASHER)
+
+
 class SpanTagger(BaseEstimator):  # type: ignore[misc]
     """Token classifiers over hashed binary features: inside-span heads for the four fields,
     plus begin and end heads for the action and the condition (their boundaries)."""
@@ -161,9 +170,13 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         self.rules = rules
         self.rich = rich
 
-    def _matrix(self, rows: list[list[str]]) -> sparse.csr_matrix:
-        """Hashed binary feature matrix (no vocabulary to look up or to store)."""
-        return _HASHER.transform(rows).tocsr()
+    def _matrix(
+        self, texts: Sequence[str], toks: list[Tokens], conditional: Sequence[bool]
+    ) -> sparse.csr_matrix:
+        """Hashed feature matrix of every token (no vocabulary to look up or to store)."""
+        if not self.rules and self.rich:
+            return _COLUMNS.matrix(texts, toks, conditional)
+        return _HASHER.transform(self._rows(texts, toks, conditional)).tocsr()
 
     def _rows(
         self, texts: Sequence[str], toks: list[Tokens], conditional: Sequence[bool]
@@ -195,7 +208,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
                         int(v and (i + 1 == len(inside) or not inside[i + 1]))
                         for i, v in enumerate(inside)
                     )
-        x = self._matrix(self._rows(texts, toks, conditional))
+        x = self._matrix(texts, toks, conditional)
         heads = [
             LogisticRegression(C=self.c, solver="liblinear", random_state=0).fit(x, y[h])
             for h in HEADS
@@ -211,10 +224,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
     ) -> list[dict[str, Span | None]]:
         """The spans of each sentence (condition only when conditional)."""
         toks = [tokenize(t) for t in texts]
-        rows = self._rows(texts, toks, conditional)
-        if not rows:
+        if not any(toks):
             return [dict.fromkeys(FIELDS) for _ in texts]
-        logits = (self._matrix(rows) @ self.coef_).toarray() + self.intercept_
+        logits = (self._matrix(texts, toks, conditional) @ self.coef_).toarray() + self.intercept_
         probs = 1.0 / (1.0 + np.exp(-logits))
         # Batch-wide arrays, so each sentence only slices: prefix sums of the inside
         # probabilities and weighted log-probabilities of the boundaries.

@@ -15,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from scoring import fast_tfidf
 from scoring.fast_tfidf import FastWordTfidf, WordCacheCharTfidf
 from scoring.hashed import CachedHasher
-from scoring.tagger import token_features, tokenize
+from scoring.tagger import token_columns, token_features, tokenize
 
 # own words
 _FIT = [
@@ -93,3 +93,29 @@ def test_cached_hasher_equals_feature_hasher() -> None:
         hasher = CachedHasher(width)
         _same(hasher.transform(rows), stock)
         _same(hasher.transform(rows), stock)
+
+
+_TAGGED = [
+    *_NEW,
+    # own words: a condition closed by a comma, adjuncts after an opener, quotes, one token
+    "Unless the envoy leaves, we will cut ties over the arrests; after that, nothing.",
+    "He warned: “they will strike the port as soon as the vote passes,” he said.",
+    "Threats",
+]
+
+
+@pytest.mark.parametrize("width", [2**18, 7])  # a tiny width forces collisions inside rows
+def test_token_columns_equal_hashed_token_features(width: int) -> None:
+    hasher = CachedHasher(width)
+    columns = token_columns(hasher)
+    toks = [tokenize(t) for t in _TAGGED]
+    for conditional in (True, False):
+        flags = [conditional] * len(_TAGGED)
+        rows = [
+            f
+            for t, tk in zip(_TAGGED, toks, strict=True)
+            for f in token_features(t, tk, conditional, rules=False, rich=True)
+        ]
+        stock = FeatureHasher(width, input_type="string", alternate_sign=False).transform(rows)
+        _same(columns.matrix(_TAGGED, toks, flags), stock)
+        _same(columns.matrix(_TAGGED, toks, flags), stock)  # again, from a warm memory

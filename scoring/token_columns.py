@@ -18,8 +18,12 @@ from scipy import sparse
 
 from scoring.hashed import CachedHasher
 
-# Remembered words and word pairs before the memory starts over.
+# Remembered token texts and word pairs before the memory starts over.
 CACHE_ENTRIES = 200_000
+# Per token text: its lower-cased word, its cue, and the columns of "w=", "p=", "n=", "pp=",
+# "nn=" + the word, "pc=" + the cue (what it tells the next token), "cue=" + the cue, "s=" +
+# its shape.
+_Entry = tuple[str, str, int, int, int, int, int, int, int, int]
 
 
 class TokenColumns:
@@ -38,37 +42,34 @@ class TokenColumns:
         self.adjuncts = adjuncts
         self.shape = shape
         self._col = hasher.column_of
-        self._words: dict[str, tuple[int, int, int, int, int, int, int]] = {}
+        self._tokens: dict[str, _Entry] = {}
         self._pairs: dict[tuple[str, str], tuple[int, int]] = {}
         self._pos = [self._col[f"pos={i}"] for i in range(5)]
         # "since=" by distance from the last opener (the bucket is the same from 6 on); -1: none
         self._since = [self._col["since=" + since(d)] for d in range(7)]
         self._since.append(self._col["since=none"])
+        # Padding around a sentence ("<" is a token of its own, so never a token's text).
+        self._start, self._end = self._token("<s>"), self._token("</s>")
 
-    def _word(self, w: str) -> tuple[int, int, int, int, int, int, int]:
-        """Columns of w as the word, previous, next, two before, two after, of
-        "pc=" + its cue (what it tells the next token) and of "cue=" + its cue."""
-        got = self._words.get(w)
+    def _token(self, tok: str) -> _Entry:
+        """What a token's text gives every feature that depends on it alone (see _Entry)."""
+        got = self._tokens.get(tok)
         if got is None:
+            w = tok.lower()
+            cue = self.cues.get(w, "")
             col = self._col
             got = (
-                col["w=" + w],
-                col["p=" + w],
-                col["n=" + w],
-                col["pp=" + w],
-                col["nn=" + w],
-                col["pc=" + self.cues.get(w, "")],
-                col["cue=" + self.cues.get(w, "")],
+                *(w, cue),
+                *(col["w=" + w], col["p=" + w], col["n=" + w], col["pp=" + w], col["nn=" + w]),
+                *(col["pc=" + cue], col["cue=" + cue], col["s=" + self.shape(tok)]),
             )
-            self._words[w] = got
+            self._tokens[tok] = got
         return got
 
     def _pair(self, a: str, b: str) -> tuple[int, int]:
         """Columns of "pw=a|b" and "wn=a|b"."""
-        got = self._pairs.get((a, b))
-        if got is None:
-            got = (self._col["pw=" + a + "|" + b], self._col["wn=" + a + "|" + b])
-            self._pairs[(a, b)] = got
+        got = (self._col["pw=" + a + "|" + b], self._col["wn=" + a + "|" + b])
+        self._pairs[(a, b)] = got
         return got
 
     def matrix(
@@ -79,8 +80,8 @@ class TokenColumns:
     ) -> sparse.csr_matrix:
         """(tokens, n_features) count matrix, one row per token of the batch, in order."""
         self.hasher.trim()
-        if len(self._words) + len(self._pairs) > CACHE_ENTRIES:
-            self._words.clear()
+        if len(self._tokens) + len(self._pairs) > CACHE_ENTRIES:
+            self._tokens.clear()
             self._pairs.clear()
         cols: list[int] = []
         lengths: list[int] = []
@@ -103,34 +104,34 @@ class TokenColumns:
         cols: list[int],
         lengths: list[int],
     ) -> None:
-        col, cues, pos, since = self._col, self.cues, self._pos, self._since
-        words = [text[s:e].lower() for s, e in toks]
-        ctx = ["<s>", "<s>", *words, "</s>", "</s>"]
-        wc = [self._word(w) for w in ctx]
-        n = len(words)
+        col, pairs, pos, since = self._col, self._pairs, self._pos, self._since
+        ents = [self._start, self._start]
+        ents.extend(self._token(text[s:e]) for s, e in toks)
+        ents += (self._end, self._end)
+        n = len(toks)
         flag = col["cond" if conditional else "uncond"]
         state: list[str] = []
         opener = -1
-        for i, w in enumerate(words):
-            cue = cues.get(w, "")
+        for i in range(n):
+            k = i + 2
+            ent, before, after = ents[k], ents[k - 1], ents[k + 1]
+            w, cue = ent[0], ent[1]
             if state and w in ",;:" and "in_COND" in state:
                 state.remove("in_COND")
-            k = i + 2
-            prev, nxt = ctx[k - 1], ctx[k + 1]
-            pw = self._pair(prev, w)
-            wn = self._pair(w, nxt)
+            pw = pairs.get((before[0], w)) or self._pair(before[0], w)
+            wn = pairs.get((w, after[0])) or self._pair(w, after[0])
             start = len(cols)
             cols.extend(
                 (
-                    wc[k][0],
-                    wc[k - 1][1],
-                    wc[k + 1][2],
-                    wc[k - 2][3],
-                    wc[k + 2][4],
-                    col["s=" + self.shape(text[toks[i][0] : toks[i][1]])],
+                    ent[2],
+                    before[3],
+                    after[4],
+                    ents[k - 2][5],
+                    ents[k + 2][6],
+                    ent[9],
                     pos[5 * i // n],
-                    wc[k][6],
-                    wc[k - 1][5],
+                    ent[8],
+                    before[7],
                     flag,
                     pw[0],
                     wn[1],

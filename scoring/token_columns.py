@@ -2,9 +2,10 @@
 
 `scoring.tagger.token_features` spells every feature of every token as a string ("w=port",
 "p=the", "pw=the|port", ...) and `scoring.hashed.CachedHasher` then looks each string up:
-about 15 strings per token, most of them made and hashed afresh. Here each distinct word
-is looked up once for all its word features (as itself, as the previous word, the next,
-two before, two after) and each word pair once, so the per-token work is indexing. The
+about 15 strings per token, most of them made and hashed afresh. Here each distinct token
+text is looked up once for all the features that depend on it alone (its word as itself,
+as the previous word, the next, two before, two after; its cue; its shape) and each word
+pair once, so the per-token work is indexing. The
 matrix is the one `token_features` + `CachedHasher` give (a test compares them); only the
 default features are covered (``rules=False, rich=True``).
 """

@@ -13,6 +13,7 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from scoring import fast_tfidf
+from scoring import token_columns as token_columns_module
 from scoring.fast_tfidf import FastWordTfidf, WordCacheCharTfidf
 from scoring.hashed import CachedHasher
 from scoring.tagger import token_columns, token_features, tokenize
@@ -119,3 +120,19 @@ def test_token_columns_equal_hashed_token_features(width: int) -> None:
         stock = FeatureHasher(width, input_type="string", alternate_sign=False).transform(rows)
         _same(columns.matrix(_TAGGED, toks, flags), stock)
         _same(columns.matrix(_TAGGED, toks, flags), stock)  # again, from a warm memory
+
+
+def test_token_column_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(token_columns_module, "CACHE_ENTRIES", 3)
+    hasher = CachedHasher(2**18)
+    columns = token_columns(hasher)
+    toks = [tokenize(t) for t in _TAGGED]
+    rows = [
+        f for t, tk in zip(_TAGGED, toks, strict=True) for f in token_features(t, tk, True, False)
+    ]
+    stock = FeatureHasher(2**18, input_type="string", alternate_sign=False).transform(rows)
+    for text, tk in zip(_TAGGED, toks, strict=True):
+        columns.matrix([text], [tk], [True])
+        # cleared before each batch once over the bound, so at most one batch's worth
+        assert len(columns._tokens) + len(columns._pairs) <= 3 + 3 * len(tk) + 2
+    _same(columns.matrix(_TAGGED, toks, [True] * len(_TAGGED)), stock)

@@ -106,18 +106,21 @@ class TokenColumns:
         lengths: list[int],
     ) -> None:
         col, pairs, pos, since = self._col, self._pairs, self._pos, self._since
+        known, token = self._tokens.get, self._token
         ents = [self._start, self._start]
-        ents.extend(self._token(text[s:e]) for s, e in toks)
+        ents.extend([known(t) or token(t) for t in [text[s:e] for s, e in toks]])
         ents += (self._end, self._end)
         n = len(toks)
         flag = col["cond" if conditional else "uncond"]
         state: list[str] = []
+        state_cols: list[int] = []  # the columns of `state`, kept in step with it
         opener = -1
         for i in range(n):
             k = i + 2
             ent, before, after = ents[k], ents[k - 1], ents[k + 1]
             w, cue = ent[0], ent[1]
             if state and w in ",;:" and "in_COND" in state:
+                del state_cols[state.index("in_COND")]
                 state.remove("in_COND")
             pw = pairs.get((before[0], w)) or self._pair(before[0], w)
             wn = pairs.get((w, after[0])) or self._pair(w, after[0])
@@ -139,13 +142,16 @@ class TokenColumns:
                     since[min(i - opener, 6)] if opener >= 0 else since[7],
                 )
             )
-            cols.extend(col[s] for s in state)
+            cols.extend(state_cols)
             if w in self.adjuncts and opener >= 0 and "in_ADJ" not in state:
                 state.append("in_ADJ")
+                state_cols.append(col["in_ADJ"])
             elif w in ',;:."”“' and "in_ADJ" in state:
+                del state_cols[state.index("in_ADJ")]
                 state.remove("in_ADJ")
             lengths.append(len(cols) - start)
             if cue in ("MODAL", "WARN"):
                 opener = i
             if cue and "in_" + cue not in state:
                 state.append("in_" + cue)
+                state_cols.append(col["in_" + cue])

@@ -127,19 +127,19 @@ class TokenColumns:
             start = len(cols)
             cols.extend(
                 (
-                    ent[2],
-                    before[3],
-                    after[4],
-                    ents[k - 2][5],
-                    ents[k + 2][6],
-                    ent[9],
-                    pos[5 * i // n],
-                    ent[8],
-                    before[7],
-                    flag,
-                    pw[0],
-                    wn[1],
-                    since[min(i - opener, 6)] if opener >= 0 else since[7],
+                    ent[2],  # w=
+                    before[3],  # p=
+                    after[4],  # n=
+                    ents[k - 2][5],  # pp=
+                    ents[k + 2][6],  # nn=
+                    ent[9],  # s=
+                    pos[5 * i // n],  # pos=
+                    ent[8],  # cue=
+                    before[7],  # pc=
+                    flag,  # cond / uncond
+                    pw[0],  # pw=
+                    wn[1],  # wn=
+                    since[min(i - opener, 6)] if opener >= 0 else since[7],  # since=
                 )
             )
             cols.extend(state_cols)

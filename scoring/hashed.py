@@ -4,7 +4,8 @@ The span tagger's token features repeat heavily ("w=the", "cue=MODAL", ...), and
 every occurrence through `FeatureHasher` cost more than the rest of the tagger. Columns
 are scikit-learn's own (`FeatureHasher(n_features, alternate_sign=False)`: signed
 MurmurHash3 of the UTF-8 string, seed 0, absolute value modulo `n_features`); a test
-compares the two matrices.
+compares the two matrices. `scoring.token_columns` reads the same memory (`column_of`)
+to build the default features' matrix without feature rows.
 """
 
 from __future__ import annotations

@@ -14,7 +14,10 @@ Decoding, one span per field at most, as in LABELS.md:
   unknown gold span, ``2 * sum(p in run) / (len(run) + sum(p))`` (the evaluation's own
   measure, under the token probabilities p), plus, for condition and action,
   ``boundary_weight`` times the log-probabilities that the run begins at its first
-  token and ends at its last. No span when no token reaches half the field's threshold.
+  token and ends at its last. No span when no token reaches half the field's threshold;
+* no span either when the run is only articles, prepositions and conjunctions ("The",
+  "Amid the"): such a run names nobody. In the same CV below, 28 of 1,342 actors and 48
+  of 1,351 targets were such runs.
 
 In document-grouped CV on the training documents the boundary heads lifted condition
 token F1 0.79 -> 0.85 and action 0.66 -> 0.71; expected-F1 decoding then took action
@@ -63,6 +66,17 @@ _ADJUNCT = frozenset(
     (
         *("for", "over", "following", "after", "amid", "during", "because", "as"),
         *("while", "before", "since", "despite", "unless", "if", "until"),
+    )
+)
+# Articles, prepositions and conjunctions: a run of only these (with punctuation) names
+# nobody and nothing ("The", "Amid the", "of the"), so it is no span. Pronouns stay: "he"
+# and "them" are real actors and targets.
+_FILLER = frozenset(
+    (
+        *("a", "an", "the", "and", "or", "but", "nor", "so", "yet", "that", "which", "who"),
+        *("of", "in", "on", "at", "to", "for", "with", "from", "by", "into", "onto", "about"),
+        *("amid", "while", "as", "after", "before", "during", "since", "because", "when"),
+        *("where", "although", "though", "if", "unless", "until", "over", "against"),
     )
 )
 
@@ -241,7 +255,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
             out.append(found)
             if pos == end:
                 continue
-            found["actor"] = self._decode(text, tk, probs[pos:end, 0] - self.party_threshold)
+            found["actor"] = _decode_actor(text, tk, probs[pos:end, 0] - self.party_threshold)
             for f in ("target", "condition", "action"):
                 j = _HEAD_INDEX[f]
                 if (f == "condition" and not cond) or peaks[pos][j] < 0.5 * self._cut(f):
@@ -250,26 +264,32 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
                 if f in BOUNDED:
                     b = _HEAD_INDEX[f + "_b"]
                     edge = (bounds[pos:end, b], bounds[pos:end, b + 1])
-                s, e = expected_f1_run(cums[pos : end + 1, j], edge)
-                found[f] = Span(text[tk[s][0] : tk[e][1]], tk[s][0], tk[e][1])
+                found[f] = span_of(text, tk, *expected_f1_run(cums[pos : end + 1, j], edge))
             pos = end
         return out
 
     def _cut(self, field: str) -> float:
         return self.party_threshold if field in ("actor", "target") else self.threshold
 
-    def _decode(self, text: str, toks: Tokens, p: FloatArray) -> Span | None:
-        best, best_sum, start, run = None, 0.0, 0, 0.0
-        for i, v in enumerate(p):
-            if run <= 0:
-                start, run = i, 0.0
-            run += float(v)
-            if run > best_sum:
-                best, best_sum = (start, i), run
-        if best is None:
-            return None
-        s, e = toks[best[0]][0], toks[best[1]][1]
-        return Span(text[s:e], s, e)
+
+def _decode_actor(text: str, toks: Tokens, p: FloatArray) -> Span | None:
+    """The contiguous run of tokens with the largest positive sum of `p`."""
+    best, best_sum, start, run = None, 0.0, 0, 0.0
+    for i, v in enumerate(p):
+        if run <= 0:
+            start, run = i, 0.0
+        run += float(v)
+        if run > best_sum:
+            best, best_sum = (start, i), run
+    return None if best is None else span_of(text, toks, *best)
+
+
+def span_of(text: str, toks: Tokens, s: int, e: int) -> Span | None:
+    """Tokens s..e of `text` as a span; None when they are only articles, prepositions,
+    conjunctions and punctuation."""
+    if all(not text[a].isalnum() or text[a:b].lower() in _FILLER for a, b in toks[s : e + 1]):
+        return None
+    return Span(text[toks[s][0] : toks[e][1]], toks[s][0], toks[e][1])
 
 
 def expected_f1_run(

@@ -28,7 +28,7 @@ from scoring.tagger import SpanTagger
 from scoring.types import ModelCard
 
 MODEL_NAME = "threat-lr"
-MODEL_REV = "6"
+MODEL_REV = "7"
 
 
 def _trained_at() -> str:

@@ -10,7 +10,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from scoring.tagger import SpanTagger, expected_f1_run, token_features, tokenize
+from scoring import load_scorer
+from scoring.tagger import SpanTagger, expected_f1_run, span_of, token_features, tokenize
 
 # own words: (sentence, conditional, gold spans)
 _TRAIN: list[tuple[str, bool, dict[str, str | None]]] = [
@@ -179,3 +180,43 @@ def test_spans_in_a_batch_with_empty_sentences(tagger: SpanTagger) -> None:
         alone,
         dict.fromkeys(alone),
     ]
+
+
+def test_a_run_of_only_function_words_is_no_span() -> None:
+    text = "Amid the talks, he warned Al-Nujaba of sanctions."  # own words
+    toks = tokenize(text)
+    words = [text[a:b] for a, b in toks]
+
+    def at(word: str) -> int:
+        return words.index(word)
+
+    assert span_of(text, toks, at("Amid"), at("the")) is None
+    assert span_of(text, toks, at("of"), at("of")) is None
+    assert span_of(text, toks, at(","), at(",")) is None
+    # pronouns and hyphenated names are content; a run that has some keeps its filler
+    for first, last, want in (
+        ("he", "he", "he"),
+        ("Al-Nujaba", "Al-Nujaba", "Al-Nujaba"),
+        ("Amid", "talks", "Amid the talks"),
+        ("of", "sanctions", "of sanctions"),
+    ):
+        got = span_of(text, toks, at(first), at(last))
+        assert got is not None and got.text == want
+        assert text[got.start : got.end] == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # own words; before the filler rule the shipped tagger's target was "of" and "the"
+        "As the deadline nears, the council warned of sanctions.",
+        "Over the weekend the group threatened to attack the convoy.",
+    ],
+)
+def test_shipped_tagger_names_no_filler_span(text: str) -> None:
+    spans = load_scorer().tagger.predict([text], [False])[0]
+    assert spans["actor"] is not None  # the sentence still gets its real spans
+    for field, span in spans.items():
+        if span is not None:
+            assert any(w.isalnum() and w.lower() not in ("of", "the") for w in span.text.split()), (
+                field
+            )

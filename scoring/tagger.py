@@ -39,9 +39,11 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
 
 from scoring.extract import Extraction, extract
 from scoring.hashed import CachedHasher
+from scoring.span_refine import WindowRefiner
 from scoring.token_columns import TokenColumns
 from scoring.types import Span
 
@@ -49,6 +51,9 @@ FIELDS = ("actor", "target", "condition", "action")
 BOUNDED = ("condition", "action")
 HEADS = (*FIELDS, *(f + k for f in BOUNDED for k in ("_b", "_e")))
 _HEAD_INDEX = {h: j for j, h in enumerate(HEADS)}
+# Heads the second pass (`scoring.span_refine`) scores again.
+REFINED = ("action", "action_b", "action_e")
+_REFINED_COLUMNS = [_HEAD_INDEX[h] for h in REFINED]
 _HASHER = CachedHasher(2**18)
 FloatArray = npt.NDArray[np.float64]
 _TOKEN = re.compile(r"\w+(?:[’'.-]\w+)*|[^\w\s]")
@@ -176,6 +181,8 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         boundary_weight: float = 0.1,
         rules: bool = False,
         rich: bool = True,
+        refine: bool = True,
+        folds: int = 5,
     ) -> None:
         self.c = c
         self.threshold = threshold
@@ -183,6 +190,8 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         self.boundary_weight = boundary_weight
         self.rules = rules
         self.rich = rich
+        self.refine = refine
+        self.folds = folds
 
     def _matrix(
         self, texts: Sequence[str], toks: list[Tokens], conditional: Sequence[bool]
@@ -206,8 +215,10 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         texts: Sequence[str],
         conditional: Sequence[bool],
         gold: Sequence[dict[str, str | None]],
+        groups: Sequence[str] | None = None,
     ) -> SpanTagger:
-        """Learn from threat sentences and their labelled span texts."""
+        """Learn from threat sentences and their labelled span texts; `groups` (the
+        document of each sentence) keep the second pass's folds apart."""
         toks = [tokenize(t) for t in texts]
         y: dict[str, list[int]] = {h: [] for h in HEADS}
         for text, tk, spans in zip(texts, toks, gold, strict=True):
@@ -223,15 +234,34 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
                         for i, v in enumerate(inside)
                     )
         x = self._matrix(texts, toks, conditional)
-        heads = [
-            LogisticRegression(C=self.c, solver="liblinear", random_state=0).fit(x, y[h])
-            for h in HEADS
-        ]
-        # One sparse product scores every head at once.
-        self.coef_ = sparse.csc_matrix(np.vstack([h.coef_[0] for h in heads]).T)
-        self.intercept_ = np.array([h.intercept_[0] for h in heads])
-        self.coef_.eliminate_zeros()
+        labels = {h: np.asarray(v, dtype=np.int64) for h, v in y.items()}
+        self.coef_, self.intercept_ = _fit_heads(x, labels, self.c)
+        self.refiner_ = self._fit_refiner(x, toks, labels, groups) if self.refine else None
         return self
+
+    def _fit_refiner(
+        self,
+        x: sparse.csr_matrix,
+        toks: list[Tokens],
+        labels: dict[str, npt.NDArray[np.int64]],
+        groups: Sequence[str] | None,
+    ) -> WindowRefiner | None:
+        """The second pass, fitted on out-of-fold first-pass log-odds (folds never split a
+        group); None when there are too few groups to fold."""
+        sentence = np.repeat(np.arange(len(toks)), [len(t) for t in toks])
+        keys = list(groups) if groups is not None else list(range(len(toks)))
+        folds = min(self.folds, len(set(keys)))
+        if folds < 2:
+            return None
+        oof = np.zeros((x.shape[0], len(HEADS)))
+        for train, test in GroupKFold(folds).split(toks, groups=keys):
+            fit_rows, out_rows = np.isin(sentence, train), np.isin(sentence, test)
+            part = {h: v[fit_rows] for h, v in labels.items()}
+            coef, icpt = _fit_heads(x[fit_rows], part, self.c)
+            oof[out_rows] = (x[out_rows] @ coef).toarray() + icpt
+        return WindowRefiner(focus=_HEAD_INDEX["action"]).fit(
+            oof, sentence, [labels[h] for h in REFINED]
+        )
 
     def predict(
         self, texts: Sequence[str], conditional: Sequence[bool]
@@ -242,6 +272,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
             return [dict.fromkeys(FIELDS) for _ in texts]
         logits = (self._matrix(texts, toks, conditional) @ self.coef_).toarray() + self.intercept_
         probs = 1.0 / (1.0 + np.exp(-logits))
+        if self.refiner_ is not None:
+            sentence = np.repeat(np.arange(len(toks)), [len(t) for t in toks])
+            probs[:, _REFINED_COLUMNS] = self.refiner_.predict_proba(logits, sentence)
         # Batch-wide arrays, so each sentence only slices: prefix sums of the inside
         # probabilities and weighted log-probabilities of the boundaries.
         cums = np.vstack((np.zeros((1, len(HEADS))), np.cumsum(probs, axis=0)))
@@ -270,6 +303,19 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
 
     def _cut(self, field: str) -> float:
         return self.party_threshold if field in ("actor", "target") else self.threshold
+
+
+def _fit_heads(
+    x: sparse.csr_matrix, labels: dict[str, npt.NDArray[np.int64]], c: float
+) -> tuple[sparse.csc_matrix, FloatArray]:
+    """One logistic regression per head, as one coefficient matrix (one sparse product
+    then scores every head at once) and their intercepts."""
+    heads = [
+        LogisticRegression(C=c, solver="liblinear", random_state=0).fit(x, labels[h]) for h in HEADS
+    ]
+    coef = sparse.csc_matrix(np.vstack([h.coef_[0] for h in heads]).T)
+    coef.eliminate_zeros()
+    return coef, np.array([h.intercept_[0] for h in heads])
 
 
 def _decode_actor(text: str, toks: Tokens, p: FloatArray) -> Span | None:

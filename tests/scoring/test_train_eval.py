@@ -14,6 +14,7 @@ from scoring.data import is_test_doc
 from scoring.model import ThreatModel
 from scoring.report import run_eval
 from scoring.scorer import load_scorer
+from scoring.span_refine import WindowRefiner
 from scoring.train import train_artifact
 
 # own words: templates filled with invented actors, targets and triggers
@@ -90,20 +91,32 @@ def test_train_is_deterministic_and_records_provenance(data_dir: Path, tmp_path:
     assert (tmp_path / "a" / MODEL_FILE).read_bytes() == (tmp_path / "b" / MODEL_FILE).read_bytes()
 
 
-def test_training_uses_one_blas_thread(
+def test_training_uses_one_blas_and_one_openmp_thread(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The BLAS splits its sums by thread count, so the artefact's bytes would depend on it.
-    seen: list[int] = []
-    fit = ThreatModel.fit
+    # The BLAS splits its sums by thread count, so the artefact's bytes would depend on it;
+    # the span tagger's boosted trees run on OpenMP.
+    seen: dict[str, list[int]] = {"blas": [], "openmp": []}
 
-    def recording_fit(self: ThreatModel, *args: Any, **kwargs: Any) -> ThreatModel:
-        seen.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
-        return fit(self, *args, **kwargs)
+    def record() -> None:
+        for pool in threadpool_info():
+            seen.setdefault(pool["user_api"], []).append(pool["num_threads"])
 
-    monkeypatch.setattr(ThreatModel, "fit", recording_fit)
+    model_fit, refiner_fit = ThreatModel.fit, WindowRefiner.fit
+
+    def recording_model_fit(self: ThreatModel, *args: Any, **kwargs: Any) -> ThreatModel:
+        record()
+        return model_fit(self, *args, **kwargs)
+
+    def recording_refiner_fit(self: WindowRefiner, *args: Any, **kwargs: Any) -> WindowRefiner:
+        record()
+        return refiner_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(ThreatModel, "fit", recording_model_fit)
+    monkeypatch.setattr(WindowRefiner, "fit", recording_refiner_fit)
     train_artifact(data_dir, tmp_path / "a")
-    assert seen and set(seen) == {1}
+    assert seen["blas"] and set(seen["blas"]) == {1}
+    assert seen["openmp"] and set(seen["openmp"]) == {1}
 
 
 def test_eval_json_shape_and_split(data_dir: Path) -> None:

@@ -1,0 +1,95 @@
+"""Second pass of the span tagger: the action's token probabilities read again in context.
+
+The tagger's logistic regressions score each token on its own. `WindowRefiner` re-scores the
+action heads (inside, begin, end) of every token from the first pass's log-odds of all heads
+at that token and up to `width` tokens either side, plus the token's relative position, the
+sentence length and how far the token's action log-odds are below the sentence's best. The
+model is gradient-boosted trees, so it can learn shapes a linear model cannot ("a run of
+likely action tokens ends where the target ends", "a lone high token between two low ones
+is noise"). It is trained on out-of-fold first-pass log-odds (document-grouped folds), so it
+learns what the first pass's errors look like on sentences it did not see.
+
+Chosen by nested document-grouped CV on the training documents (the inner folds give the
+out-of-fold log-odds): action token F1 0.7235 -> 0.7394 with the default settings; with two
+other shuffles of the outer folds 0.7252 -> 0.7428 and 0.7317 -> 0.7463. A window of 2 gave
+0.7299, 100 iterations 0.7368, and adding the tokens' cue, shape and punctuation flags 0.7324.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+# Log-odds given to the positions beyond a sentence's ends (sigmoid(-10) ~ 0.00005).
+_PAD = -10.0
+
+
+def window_features(logits: FloatArray, sentence: IntArray, width: int, focus: int) -> FloatArray:
+    """Per token: the log-odds of every head at offsets -width..width within its sentence
+    (`_PAD` beyond its ends), its position / length, the length, and column `focus`
+    minus that column's maximum over the sentence. `sentence` numbers the sentence of each
+    token, in non-decreasing order."""
+    n = len(logits)
+    idx = np.arange(n)
+    parts = []
+    for d in range(-width, width + 1):
+        at = np.clip(idx + d, 0, max(n - 1, 0))
+        ok = (idx + d >= 0) & (idx + d < n) & (sentence[at] == sentence)
+        parts.append(np.where(ok[:, None], logits[at], _PAD))
+    _, first, inverse, counts = np.unique(
+        sentence, return_index=True, return_inverse=True, return_counts=True
+    )
+    length = counts[inverse].astype(np.float64)
+    peak = np.maximum.reduceat(logits[:, focus], first)[inverse] if n else np.zeros(0)
+    parts.append(
+        np.column_stack(((idx - first[inverse]) / length, length, logits[:, focus] - peak))
+    )
+    out: FloatArray = np.hstack(parts)
+    return out
+
+
+class WindowRefiner(BaseEstimator):  # type: ignore[misc]
+    """Gradient-boosted trees over windows of first-pass log-odds, one per refined head."""
+
+    def __init__(
+        self,
+        focus: int = 0,
+        width: int = 3,
+        iterations: int = 200,
+        leaves: int = 15,
+        learning_rate: float = 0.1,
+    ) -> None:
+        self.focus = focus
+        self.width = width
+        self.iterations = iterations
+        self.leaves = leaves
+        self.learning_rate = learning_rate
+
+    def fit(
+        self, logits: FloatArray, sentence: IntArray, labels: Sequence[npt.ArrayLike]
+    ) -> WindowRefiner:
+        """Learn each head of `labels` (0/1 per token) from out-of-fold `logits`."""
+        x = window_features(logits, sentence, self.width, self.focus)
+        self.models_ = [
+            HistGradientBoostingClassifier(
+                max_iter=self.iterations,
+                max_leaf_nodes=self.leaves,
+                learning_rate=self.learning_rate,
+                early_stopping=False,
+                random_state=0,
+            ).fit(x, np.asarray(y))
+            for y in labels
+        ]
+        return self
+
+    def predict_proba(self, logits: FloatArray, sentence: IntArray) -> FloatArray:
+        """P(positive) per token (rows) and refined head (columns)."""
+        x = window_features(logits, sentence, self.width, self.focus)
+        out: FloatArray = np.column_stack([m.predict_proba(x)[:, 1] for m in self.models_])
+        return out

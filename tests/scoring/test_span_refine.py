@@ -1,0 +1,110 @@
+"""The span tagger's second pass: window features and how it is fitted and used."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scoring.span_refine import FloatArray, IntArray, WindowRefiner, window_features
+from scoring.tagger import REFINED, SpanTagger
+
+
+def test_window_features_stay_inside_their_sentence() -> None:
+    # two sentences: tokens 0-2 and 3-4; two heads, the focus is head 1
+    logits = np.array([[0.0, 1.0], [1.0, 3.0], [2.0, 2.0], [3.0, -1.0], [4.0, 5.0]])
+    sentence = np.array([0, 0, 0, 1, 1])
+    x = window_features(logits, sentence, width=1, focus=1)
+    assert x.shape == (5, 3 * 2 + 3)
+    before, here, after, extra = x[:, 0:2], x[:, 2:4], x[:, 4:6], x[:, 6:]
+    np.testing.assert_array_equal(here, logits)
+    # no neighbour across the sentence boundary (between tokens 2 and 3) or the ends
+    np.testing.assert_array_equal(before[[0, 3], :], np.full((2, 2), -10.0))
+    np.testing.assert_array_equal(after[[2, 4], :], np.full((2, 2), -10.0))
+    np.testing.assert_array_equal(before[4], logits[3])
+    np.testing.assert_array_equal(after[0], logits[1])
+    # position / length, length, focus minus the sentence's best focus
+    np.testing.assert_allclose(extra[:, 0], [0, 1 / 3, 2 / 3, 0, 1 / 2])
+    np.testing.assert_array_equal(extra[:, 1], [3, 3, 3, 2, 2])
+    np.testing.assert_array_equal(extra[:, 2], [-2.0, 0.0, -1.0, -6.0, 0.0])
+
+
+def test_window_features_of_no_tokens() -> None:
+    x = window_features(np.zeros((0, 2)), np.zeros(0, dtype=np.int64), width=2, focus=0)
+    assert x.shape == (0, 5 * 2 + 3)
+
+
+def test_refiner_learns_from_neighbours() -> None:
+    # The label of a token is its right neighbour's sign: no per-token model sees it.
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(2000, 1))
+    sentence = np.repeat(np.arange(200), 10)
+    nxt = np.append(logits[1:, 0], -1.0)
+    y = ((nxt > 0) & (np.roll(sentence, -1) == sentence)).astype(np.int64)
+    refiner = WindowRefiner(focus=0, width=1, iterations=50).fit(logits, sentence, [y])
+    p = refiner.predict_proba(logits, sentence)
+    assert p.shape == (2000, 1)
+    assert ((p[:, 0] > 0.5) == y).mean() > 0.95
+
+
+# own words: threat sentences with their actor, target, condition and action
+_SENTENCES = [
+    (
+        "If the siege goes on, the brigade will shell the depot, its commander said.",
+        ("the brigade", "the depot", "If the siege goes on", "shell the depot"),
+    ),
+    (
+        "The cartel vowed to burn the trucks unless the tolls are paid.",
+        ("The cartel", "the trucks", "unless the tolls are paid", "burn the trucks"),
+    ),
+    (
+        "Should the talks fail, the navy will block the strait, the admiral warned.",
+        ("the navy", "the strait", "Should the talks fail", "block the strait"),
+    ),
+    (
+        "Unless the envoy leaves, the ministry will cut trade ties.",
+        ("the ministry", "trade ties", "Unless the envoy leaves", "cut trade ties"),
+    ),
+    (
+        "If the bridge is rebuilt, we will destroy it again, the militia said.",
+        ("we", "it", "If the bridge is rebuilt", "destroy it again"),
+    ),
+]
+_FIELDS = ("actor", "target", "condition", "action")
+
+
+def _fit(refine: bool, docs: int) -> SpanTagger:
+    texts = [t for t, _ in _SENTENCES] * 3
+    once: list[dict[str, str | None]] = [
+        dict(zip(_FIELDS, spans, strict=True)) for _, spans in _SENTENCES
+    ]
+    gold = once * 3
+    groups = [f"doc-{i % docs}" for i in range(len(texts))]  # a sentence's copies share a doc
+    return SpanTagger(c=10.0, refine=refine).fit(texts, [True] * len(texts), gold, groups)
+
+
+class _NoAction(WindowRefiner):
+    """A second pass that finds no action anywhere."""
+
+    def predict_proba(self, logits: FloatArray, sentence: IntArray) -> FloatArray:
+        return np.zeros((len(logits), len(REFINED)))
+
+
+def test_refined_heads_replace_the_first_pass() -> None:
+    refined, plain = _fit(True, 5), _fit(False, 5)
+    assert plain.refiner_ is None and refined.refiner_ is not None
+    assert len(refined.refiner_.models_) == len(REFINED)
+    # the first pass is the same; the action spans still come out of the sentence
+    np.testing.assert_array_equal(refined.coef_.toarray(), plain.coef_.toarray())
+    text = "If the port stays closed, the army will storm the harbour, the general said."
+    span = refined.predict([text], [True])[0]["action"]
+    assert span is not None and text[span.start : span.end] == span.text
+    # the action is decoded from the second pass's probabilities, not the first's
+    refined.refiner_ = _NoAction()
+    spans = refined.predict([text], [True])[0]
+    assert spans["action"] is None and spans["condition"] is not None
+    assert plain.predict([text], [True])[0]["action"] is not None
+
+
+def test_no_second_pass_without_two_documents_to_fold() -> None:
+    tagger = _fit(True, 1)
+    assert tagger.refiner_ is None
+    assert tagger.predict([_SENTENCES[0][0]], [True])[0]["action"] is not None

@@ -181,7 +181,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         boundary_weight: float = 0.1,
         rules: bool = False,
         rich: bool = True,
-        refine: bool = True,
+        refine: bool = False,
         folds: int = 5,
     ) -> None:
         self.c = c

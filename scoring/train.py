@@ -5,8 +5,8 @@ fitted; the held-out documents give the metrics recorded in the card. The same d
 code give the same model version and the same predictions; `trained_at` comes from
 SOURCE_DATE_EPOCH when set, else the clock. Fitting runs with one BLAS and one OpenMP
 thread: the BLAS splits its sums by thread count, so two threads and one gave weights
-differing in the 11th digit, and so different files, on the same machine (the span
-tagger's gradient-boosted second pass uses OpenMP).
+differing in the 11th digit, and so different files, on the same machine (OpenMP serves
+the span tagger's optional gradient-boosted second pass).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from scoring.tagger import SpanTagger
 from scoring.types import ModelCard
 
 MODEL_NAME = "threat-lr"
-MODEL_REV = "8"
+MODEL_REV = "7"
 
 
 def _trained_at() -> str:

@@ -14,7 +14,6 @@ from scoring.data import is_test_doc
 from scoring.model import ThreatModel
 from scoring.report import run_eval
 from scoring.scorer import load_scorer
-from scoring.span_refine import WindowRefiner
 from scoring.train import train_artifact
 
 # own words: templates filled with invented actors, targets and triggers
@@ -95,25 +94,16 @@ def test_training_uses_one_blas_and_one_openmp_thread(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The BLAS splits its sums by thread count, so the artefact's bytes would depend on it;
-    # the span tagger's boosted trees run on OpenMP.
+    # OpenMP runs scikit-learn's boosted trees (the tagger's optional second pass).
     seen: dict[str, list[int]] = {"blas": [], "openmp": []}
+    fit = ThreatModel.fit
 
-    def record() -> None:
+    def recording_fit(self: ThreatModel, *args: Any, **kwargs: Any) -> ThreatModel:
         for pool in threadpool_info():
             seen.setdefault(pool["user_api"], []).append(pool["num_threads"])
+        return fit(self, *args, **kwargs)
 
-    model_fit, refiner_fit = ThreatModel.fit, WindowRefiner.fit
-
-    def recording_model_fit(self: ThreatModel, *args: Any, **kwargs: Any) -> ThreatModel:
-        record()
-        return model_fit(self, *args, **kwargs)
-
-    def recording_refiner_fit(self: WindowRefiner, *args: Any, **kwargs: Any) -> WindowRefiner:
-        record()
-        return refiner_fit(self, *args, **kwargs)
-
-    monkeypatch.setattr(ThreatModel, "fit", recording_model_fit)
-    monkeypatch.setattr(WindowRefiner, "fit", recording_refiner_fit)
+    monkeypatch.setattr(ThreatModel, "fit", recording_fit)
     train_artifact(data_dir, tmp_path / "a")
     assert seen["blas"] and set(seen["blas"]) == {1}
     assert seen["openmp"] and set(seen["openmp"]) == {1}

@@ -51,8 +51,10 @@ FIELDS = ("actor", "target", "condition", "action")
 BOUNDED = ("condition", "action")
 HEADS = (*FIELDS, *(f + k for f in BOUNDED for k in ("_b", "_e")))
 _HEAD_INDEX = {h: j for j, h in enumerate(HEADS)}
-# Heads the second pass (`scoring.span_refine`) scores again.
-REFINED = ("action", "action_b", "action_e")
+# Heads the second pass (`scoring.span_refine`) scores again: the action's inside head only.
+# Re-scoring its begin and end heads too gave the same CV figure (0.7360 against 0.7368)
+# for three times the trees.
+REFINED = ("action",)
 _REFINED_COLUMNS = [_HEAD_INDEX[h] for h in REFINED]
 _HASHER = CachedHasher(2**18)
 FloatArray = npt.NDArray[np.float64]
@@ -181,7 +183,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         boundary_weight: float = 0.1,
         rules: bool = False,
         rich: bool = True,
-        refine: bool = False,
+        refine: bool = True,
         folds: int = 5,
     ) -> None:
         self.c = c

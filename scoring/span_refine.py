@@ -2,12 +2,13 @@
 
 The tagger's logistic regressions score each token on its own. `WindowRefiner` re-scores
 chosen heads (`scoring.tagger.REFINED`: the action's inside head) of every token from the
-first pass's log-odds of all heads at that token and up to `width` tokens either side, plus the token's relative position, the
-sentence length and how far the token's action log-odds are below the sentence's best. The
-model is gradient-boosted trees, so it can learn shapes a linear model cannot ("a run of
-likely action tokens ends where the target ends", "a lone high token between two low ones
-is noise"). It is trained on out-of-fold first-pass log-odds (document-grouped folds), so it
-learns what the first pass's errors look like on sentences it did not see.
+first pass's log-odds of all heads at that token and up to `width` tokens either side, plus
+the token's relative position, the sentence length and how far the token's action log-odds
+are below the sentence's best. The model is gradient-boosted trees, so it can learn shapes a
+linear model cannot ("a run of likely action tokens ends where the target ends", "a lone
+high token between two low ones is noise"). It is trained on out-of-fold first-pass
+log-odds (document-grouped folds), so it learns what the first pass's errors look like on
+sentences it did not see.
 
 Chosen by nested document-grouped CV on the training documents (the inner folds give the
 out-of-fold log-odds), one OpenMP thread as in training: action token F1 0.7235 -> 0.7368
@@ -15,8 +16,8 @@ re-scoring the inside head alone, 0.7360 re-scoring its begin and end heads too 
 the trees). With two threads the trees differ slightly: 0.7394 for all three heads, and with
 two other shuffles of the outer folds 0.7252 -> 0.7428 and 0.7317 -> 0.7463; in that setting
 a window of 2 gave 0.7299, 100 trees at rate 0.2 0.7315, and adding the tokens' cue, shape
-and punctuation flags 0.7324. The 200 trees of the inside head take about 55 ms per batch of 463 threat
-sentences on one core.
+and punctuation flags 0.7324. The 200 trees of the inside head take about 55 ms per batch
+of 463 threat sentences on one core.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ distance from the last modal or threat verb, whether an adjunct such as "for", "
 "over" has opened since), hashed into a fixed space so no vocabulary is stored or looked
 up. One logistic regression per field says whether the token is inside that field; for
 the condition and the action two more say whether a span begins or ends at the token.
-Decoding, one span per field at most, as in LABELS.md:
+A second pass (`scoring.span_refine`) re-scores the action's inside probabilities from a
+window of the first pass's log-odds. Decoding, one span per field at most, as in LABELS.md:
 
 * actor: the contiguous run with the largest sum of (p - threshold);
 * target, condition, action: the run with the largest expected token F1 against the
@@ -274,9 +275,11 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
             return [dict.fromkeys(FIELDS) for _ in texts]
         logits = (self._matrix(texts, toks, conditional) @ self.coef_).toarray() + self.intercept_
         probs = 1.0 / (1.0 + np.exp(-logits))
-        if self.refiner_ is not None:
+        # getattr: an artefact pickled before the second pass existed has no refiner_.
+        refiner = getattr(self, "refiner_", None)
+        if refiner is not None:
             sentence = np.repeat(np.arange(len(toks)), [len(t) for t in toks])
-            probs[:, _REFINED_COLUMNS] = self.refiner_.predict_proba(logits, sentence)
+            probs[:, _REFINED_COLUMNS] = refiner.predict_proba(logits, sentence)
         # Batch-wide arrays, so each sentence only slices: prefix sums of the inside
         # probabilities and weighted log-probabilities of the boundaries.
         cums = np.vstack((np.zeros((1, len(HEADS))), np.cumsum(probs, axis=0)))

@@ -5,8 +5,9 @@ fitted; the held-out documents give the metrics recorded in the card. The same d
 code give the same model version and the same predictions; `trained_at` comes from
 SOURCE_DATE_EPOCH when set, else the clock. Fitting runs with one BLAS and one OpenMP
 thread: the BLAS splits its sums by thread count, so two threads and one gave weights
-differing in the 11th digit, and so different files, on the same machine (OpenMP serves
-the span tagger's optional gradient-boosted second pass).
+differing in the 11th digit, and so different files, on the same machine; the span
+tagger's gradient-boosted second pass runs on OpenMP, and its trees depend on the thread
+count too.
 """
 
 from __future__ import annotations

@@ -108,3 +108,10 @@ def test_no_second_pass_without_two_documents_to_fold() -> None:
     tagger = _fit(True, 1)
     assert tagger.refiner_ is None
     assert tagger.predict([_SENTENCES[0][0]], [True])[0]["action"] is not None
+
+
+def test_a_tagger_pickled_before_the_second_pass_still_predicts() -> None:
+    tagger = _fit(False, 5)
+    del tagger.refiner_  # as unpickled from an artefact made before the attribute existed
+    spans = tagger.predict([_SENTENCES[0][0]], [True])[0]
+    assert spans["action"] is not None and spans["condition"] is not None

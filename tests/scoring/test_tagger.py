@@ -215,8 +215,8 @@ def test_a_run_of_only_function_words_is_no_span() -> None:
 def test_shipped_tagger_names_no_filler_span(text: str) -> None:
     spans = load_scorer().tagger.predict([text], [False])[0]
     assert spans["actor"] is not None  # the sentence still gets its real spans
+    # every span has a word that is none of the sentences' articles and prepositions
+    filler = {"as", "the", "of", "over", "to"}
     for field, span in spans.items():
         if span is not None:
-            assert any(w.isalnum() and w.lower() not in ("of", "the") for w in span.text.split()), (
-                field
-            )
+            assert any(w.isalnum() and w.lower() not in filler for w in span.text.split()), field

@@ -16,8 +16,9 @@ re-scoring the inside head alone, 0.7360 re-scoring its begin and end heads too 
 the trees). With two threads the trees differ slightly: 0.7394 for all three heads, and with
 two other shuffles of the outer folds 0.7252 -> 0.7428 and 0.7317 -> 0.7463; in that setting
 a window of 2 gave 0.7299, 100 trees at rate 0.2 0.7315, and adding the tokens' cue, shape
-and punctuation flags 0.7324. The 200 trees of the inside head take about 55 ms per batch
-of 463 threat sentences on one core.
+and punctuation flags 0.7324. The 200 trees of the inside head take about 110 ms per batch
+of 463 threat sentences (15,057 tokens) on one core of a slow machine, against 157 ms when
+the features were row-major.
 """
 
 from __future__ import annotations
@@ -40,22 +41,23 @@ def window_features(logits: FloatArray, sentence: IntArray, width: int, focus: i
     (`_PAD` beyond its ends), its position / length, the length, and column `focus`
     minus that column's maximum over the sentence. `sentence` numbers the sentence of each
     token, in non-decreasing order."""
-    n = len(logits)
+    n, heads = logits.shape
     idx = np.arange(n)
-    parts = []
-    for d in range(-width, width + 1):
+    # Column-major: the trees read one feature of consecutive tokens at a time, which is
+    # about 1.4x faster to predict than row-major (same values, same predictions).
+    out: FloatArray = np.empty((n, (2 * width + 1) * heads + 3), order="F")
+    for k, d in enumerate(range(-width, width + 1)):
         at = np.clip(idx + d, 0, max(n - 1, 0))
         ok = (idx + d >= 0) & (idx + d < n) & (sentence[at] == sentence)
-        parts.append(np.where(ok[:, None], logits[at], _PAD))
+        out[:, k * heads : (k + 1) * heads] = np.where(ok[:, None], logits[at], _PAD)
     _, first, inverse, counts = np.unique(
         sentence, return_index=True, return_inverse=True, return_counts=True
     )
     length = counts[inverse].astype(np.float64)
     peak = np.maximum.reduceat(logits[:, focus], first)[inverse] if n else np.zeros(0)
-    parts.append(
-        np.column_stack(((idx - first[inverse]) / length, length, logits[:, focus] - peak))
-    )
-    out: FloatArray = np.hstack(parts)
+    out[:, -3] = (idx - first[inverse]) / length
+    out[:, -2] = length
+    out[:, -1] = logits[:, focus] - peak
     return out
 
 

@@ -25,6 +25,8 @@ def test_window_features_stay_inside_their_sentence() -> None:
     np.testing.assert_allclose(extra[:, 0], [0, 1 / 3, 2 / 3, 0, 1 / 2])
     np.testing.assert_array_equal(extra[:, 1], [3, 3, 3, 2, 2])
     np.testing.assert_array_equal(extra[:, 2], [-2.0, 0.0, -1.0, -6.0, 0.0])
+    # column-major, the layout the trees predict fastest from
+    assert x.flags.f_contiguous
 
 
 def test_window_features_of_no_tokens() -> None:

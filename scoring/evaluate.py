@@ -47,7 +47,11 @@ class Predictor(Protocol):
 
 def evaluate(predictor: Predictor, examples: Sequence[Example]) -> dict[str, Any]:
     """Figures of `predictor` on `examples` (which should be held-out sentences)."""
-    pred = predictor.predict_examples([e.text for e in examples])
+    return figures(examples, predictor.predict_examples([e.text for e in examples]))
+
+
+def figures(examples: Sequence[Example], pred: Predictions) -> dict[str, Any]:
+    """Figures of the predictions `pred` of `examples`."""
     gold_t = [e.threat for e in examples]
     gold_c = [e.threat * e.conditional for e in examples]
     out: dict[str, Any] = {
@@ -60,7 +64,7 @@ def evaluate(predictor: Predictor, examples: Sequence[Example]) -> dict[str, Any
         "n_docs": len({e.doc for e in examples}),
     }
     if pred.spans is not None:
-        out["extraction"] = _extraction(examples, pred.spans)
+        out["extraction"] = extraction(examples, pred.spans)
     if pred.threat_prob is not None and pred.conditional_prob is not None:
         out["calibration"] = {
             "threat_brier": brier(gold_t, pred.threat_prob),
@@ -71,7 +75,7 @@ def evaluate(predictor: Predictor, examples: Sequence[Example]) -> dict[str, Any
     return out
 
 
-def _extraction(examples: Sequence[Example], spans: list[dict[str, str | None]]) -> dict[str, Any]:
+def extraction(examples: Sequence[Example], spans: list[dict[str, str | None]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in SPAN_FIELDS:
         pairs = [(e.span(name), s.get(name)) for e, s in zip(examples, spans, strict=True)]
@@ -87,7 +91,14 @@ def _extraction(examples: Sequence[Example], spans: list[dict[str, str | None]])
 
 def extraction_given_threat(scorer: Scorer, examples: Sequence[Example]) -> dict[str, Any]:
     """Span figures of the scorer's tagger on the gold threat sentences of `examples`."""
+    return extraction(*spans_given_threat(scorer, examples))
+
+
+def spans_given_threat(
+    scorer: Scorer, examples: Sequence[Example]
+) -> tuple[list[Example], list[dict[str, str | None]]]:
+    """The gold threat sentences of `examples` and the span texts the scorer's tagger
+    finds in them (given their gold conditional flag)."""
     threats = [e for e in examples if e.threat]
     spans = scorer.tagger.predict([e.text for e in threats], [bool(e.conditional) for e in threats])
-    texts = [{f: (sp.text if (sp := s[f]) else None) for f in SPAN_FIELDS} for s in spans]
-    return _extraction(threats, texts)
+    return threats, [{f: (sp.text if (sp := s[f]) else None) for f in SPAN_FIELDS} for s in spans]

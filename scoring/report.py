@@ -1,4 +1,6 @@
-"""`redline eval`: figures of the model (and baselines) on a file's held-out documents."""
+"""`redline eval`: figures of the model (and baselines) on a file's held-out documents,
+with document-bootstrap intervals of the model's figures and of its lead over each
+baseline (`scoring.intervals`)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from typing import Any
 from scoring.baselines import KeywordBaseline, ScorerPredictor, TfidfLRBaseline
 from scoring.data import SPLIT_SEED, TEST_PERCENT, labelled_files, load_dir, load_file, split
 from scoring.errors import LabelledDataError
-from scoring.evaluate import evaluate, extraction_given_threat
+from scoring.evaluate import Predictions, extraction, figures, spans_given_threat
+from scoring.intervals import held_out_intervals
 from scoring.scorer import load_scorer
 
 
@@ -26,21 +29,25 @@ def run_eval(data: Path, data_dir: Path, model: Path | None, baselines: bool) ->
     if not test:
         raise LabelledDataError(f"{data} has no held-out documents")
     scorer = load_scorer(model)
-    result = evaluate(ScorerPredictor(scorer), test)
-    result["extraction_given_threat"] = extraction_given_threat(scorer, test)
+    texts = [e.text for e in test]
+    ours = ScorerPredictor(scorer).predict_examples(texts)
+    result = figures(test, ours)
+    given_threat = spans_given_threat(scorer, test)
+    result["extraction_given_threat"] = extraction(*given_threat)
     result["split"] = {
         "data": str(data),
         "description": f"held-out docs: sha256('{SPLIT_SEED}:'+doc) % 100 < {TEST_PERCENT}",
         "split": "test",
         "model_version": scorer.version,
     }
+    theirs: dict[str, Predictions] = {}
     if baselines:
         train_files = labelled_files(data_dir)
         train, _ = split(ex for p in train_files for ex in load_file(p))
         if data.is_file() and data.resolve() not in [p.resolve() for p in train_files]:
             train += split(load_file(data))[0]
-        result["baselines"] = {
-            "tfidf_lr": evaluate(TfidfLRBaseline().fit(train), test),
-            "keyword": evaluate(KeywordBaseline(), test),
-        }
+        theirs["tfidf_lr"] = TfidfLRBaseline().fit(train).predict_examples(texts)
+        theirs["keyword"] = KeywordBaseline().predict_examples(texts)
+        result["baselines"] = {name: figures(test, pred) for name, pred in theirs.items()}
+    result["intervals"] = held_out_intervals(test, ours, theirs, given_threat)
     return result

@@ -123,3 +123,18 @@ def test_eval_json_shape_and_split(data_dir: Path) -> None:
     calibration = result["calibration"]
     for key in ("threat_reliability", "conditional_reliability"):
         assert sum(row["n"] for row in calibration[key]) == result["n"]
+    intervals = result["intervals"]
+    for key in ("threat", "conditional"):
+        low, high = intervals[f"{key}_f1"]
+        assert low <= result[key]["f1"] <= high
+    low, high = intervals["severity_macro_f1"]
+    assert low <= result["severity"]["macro_f1"] <= high
+    for name, figures in result["baselines"].items():
+        low, high = intervals["minus"][name]["threat_f1"]
+        assert low <= result["threat"]["f1"] - figures["threat"]["f1"] <= high
+    assert set(intervals["extraction_given_threat"]) <= {
+        "condition",
+        "action",
+        "actor_overlap",
+        "target_overlap",
+    }

@@ -66,7 +66,29 @@ def _table(result: dict[str, Any]) -> str:
             "extraction token F1: "
             + ", ".join(f"{k}={ext[k]}" for k in ("condition", "action", "actor", "target"))
         )
+    if "intervals" in result:
+        rows.extend(_intervals(result["intervals"]))
     return "\n".join(rows)
+
+
+def _intervals(ci: dict[str, Any]) -> list[str]:
+    names = {"threat_f1": "threat F1", "conditional_f1": "cond F1", "severity_macro_f1": "sev mF1"}
+    rows = ["95% intervals, " + ci["method"].split(":")[0] + ":"]
+    rows.append(
+        "  model: " + ", ".join(f"{n} {ci[k][0]:.3f}-{ci[k][1]:.3f}" for k, n in names.items())
+    )
+    for base, diff in ci.get("minus", {}).items():
+        rows.append(
+            f"  model - {base}: "
+            + ", ".join(f"{n} {diff[k][0]:+.3f}..{diff[k][1]:+.3f}" for k, n in names.items())
+        )
+    given = ci.get("extraction_given_threat", {})
+    if given:
+        rows.append(
+            "  extraction given threat: "
+            + ", ".join(f"{k} {v[0]:.3f}-{v[1]:.3f}" for k, v in given.items())
+        )
+    return rows
 
 
 def bench_scoring(

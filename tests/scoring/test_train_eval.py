@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from threadpoolctl import threadpool_info
+from typer.testing import CliRunner
 
 from scoring.artifact import CARD_FILE, MODEL_FILE
 from scoring.data import is_test_doc
@@ -15,6 +17,7 @@ from scoring.model import ThreatModel
 from scoring.report import run_eval
 from scoring.scorer import load_scorer
 from scoring.train import train_artifact
+from service.cli_scoring import register
 
 # own words: templates filled with invented actors, targets and triggers
 ACTORS = [
@@ -138,3 +141,17 @@ def test_eval_json_shape_and_split(data_dir: Path) -> None:
         "actor_overlap",
         "target_overlap",
     }
+
+
+def test_eval_text_output_names_the_intervals(data_dir: Path) -> None:
+    app = typer.Typer()
+    register(app)
+    data = str(data_dir / "own.jsonl")
+    result = CliRunner().invoke(
+        app, ["eval", "--data", data, "--data-dir", str(data_dir), "--baselines"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "95% intervals, document bootstrap:" in lines
+    assert any(line.startswith("  model: threat F1 ") for line in lines)
+    assert any(line.startswith("  model - tfidf_lr: threat F1 ") for line in lines)

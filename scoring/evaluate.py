@@ -1,6 +1,6 @@
 """Evaluation on held-out documents: classification, severity, extraction, calibration.
 
-`evaluate(predictor, examples)` returns the JSON shape of `redline eval --json`:
+`figures(examples, predictions)` returns the JSON shape of `redline eval --json`:
 ``{"threat": {precision, recall, f1}, "conditional": {...}, "severity": {"macro_f1"},
 "extraction": {condition, action, actor, target (token F1), actor_overlap, target_overlap},
 "calibration": {...}, "n": ...}``. "conditional" is the conditional-threat class
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,19 +35,6 @@ class Predictions:
     threat_prob: list[float] | None = None
     conditional_prob: list[float] | None = None
     spans: list[dict[str, str | None]] | None = field(default=None)
-
-
-class Predictor(Protocol):
-    """Anything that labels sentences (the model or a baseline)."""
-
-    def predict_examples(self, texts: Sequence[str]) -> Predictions:
-        """Labels for `texts`."""
-        ...
-
-
-def evaluate(predictor: Predictor, examples: Sequence[Example]) -> dict[str, Any]:
-    """Figures of `predictor` on `examples` (which should be held-out sentences)."""
-    return figures(examples, predictor.predict_examples([e.text for e in examples]))
 
 
 def figures(examples: Sequence[Example], pred: Predictions) -> dict[str, Any]:

@@ -4,15 +4,24 @@ baseline (`scoring.intervals`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from scoring.baselines import KeywordBaseline, ScorerPredictor, TfidfLRBaseline
-from scoring.data import SPLIT_SEED, TEST_PERCENT, labelled_files, load_dir, load_file, split
+from scoring.data import (
+    SPLIT_SEED,
+    TEST_PERCENT,
+    Example,
+    labelled_files,
+    load_dir,
+    load_file,
+    split,
+)
 from scoring.errors import LabelledDataError
 from scoring.evaluate import Predictions, extraction, figures, spans_given_threat
 from scoring.intervals import held_out_intervals
-from scoring.scorer import load_scorer
+from scoring.scorer import Scorer, load_scorer
 
 
 def _load(data: Path) -> list[Any]:
@@ -28,26 +37,37 @@ def run_eval(data: Path, data_dir: Path, model: Path | None, baselines: bool) ->
     _, test = split(_load(data))
     if not test:
         raise LabelledDataError(f"{data} has no held-out documents")
-    scorer = load_scorer(model)
-    texts = [e.text for e in test]
-    ours = ScorerPredictor(scorer).predict_examples(texts)
-    result = figures(test, ours)
-    given_threat = spans_given_threat(scorer, test)
-    result["extraction_given_threat"] = extraction(*given_threat)
-    result["split"] = {
-        "data": str(data),
-        "description": f"held-out docs: sha256('{SPLIT_SEED}:'+doc) % 100 < {TEST_PERCENT}",
-        "split": "test",
-        "model_version": scorer.version,
-    }
     theirs: dict[str, Predictions] = {}
     if baselines:
         train_files = labelled_files(data_dir)
         train, _ = split(ex for p in train_files for ex in load_file(p))
         if data.is_file() and data.resolve() not in [p.resolve() for p in train_files]:
             train += split(load_file(data))[0]
+        texts = [e.text for e in test]
         theirs["tfidf_lr"] = TfidfLRBaseline().fit(train).predict_examples(texts)
         theirs["keyword"] = KeywordBaseline().predict_examples(texts)
-        result["baselines"] = {name: figures(test, pred) for name, pred in theirs.items()}
-    result["intervals"] = held_out_intervals(test, ours, theirs, given_threat)
+    scorer = load_scorer(model)
+    result = held_out_figures(scorer, test, theirs)
+    result["split"] = {
+        "data": str(data),
+        "description": f"held-out docs: sha256('{SPLIT_SEED}:'+doc) % 100 < {TEST_PERCENT}",
+        "split": "test",
+        "model_version": scorer.version,
+    }
+    return result
+
+
+def held_out_figures(
+    scorer: Scorer, test: Sequence[Example], baselines: Mapping[str, Predictions] | None = None
+) -> dict[str, Any]:
+    """The scorer's figures on the held-out sentences `test`, extraction given the gold
+    threats, the baselines' figures (their predictions of `test`, by name) and the
+    intervals of all these."""
+    ours = ScorerPredictor(scorer).predict_examples([e.text for e in test])
+    result = figures(test, ours)
+    given_threat = spans_given_threat(scorer, test)
+    result["extraction_given_threat"] = extraction(*given_threat)
+    if baselines:
+        result["baselines"] = {name: figures(test, pred) for name, pred in baselines.items()}
+    result["intervals"] = held_out_intervals(test, ours, baselines, given_threat)
     return result

@@ -21,10 +21,9 @@ import sklearn
 from threadpoolctl import threadpool_limits
 
 from scoring.artifact import save_artifact
-from scoring.baselines import ScorerPredictor
 from scoring.data import SPAN_FIELDS, files_sha256, labelled_files, load_file, split
-from scoring.evaluate import evaluate
 from scoring.model import ThreatModel
+from scoring.report import held_out_figures
 from scoring.scorer import Scorer
 from scoring.tagger import SpanTagger
 from scoring.types import ModelCard
@@ -61,7 +60,7 @@ def _train(data_dir: Path, out_dir: Path) -> ModelCard:
     data_sha = files_sha256(files)
     version = f"{MODEL_NAME}-{MODEL_REV}-{data_sha[:10]}"
     card = ModelCard(version, sklearn.__version__, data_sha, _trained_at(), {})
-    metrics = evaluate(ScorerPredictor(Scorer(model, tagger, card)), test)
+    metrics = held_out_figures(Scorer(model, tagger, card), test)
     metrics["split"] = {"train_sentences": len(train), "test_sentences": len(test)}
     card = ModelCard(version, sklearn.__version__, data_sha, card.trained_at, metrics)
     model.forget_caches()

@@ -17,6 +17,7 @@ from service.api import (
     items,
     keys,
     metrics,
+    model,
     risk,
     rules,
     score,
@@ -63,7 +64,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.include_router(health.router)
     app.include_router(metrics.router)  # scraped by Prometheus, like /healthz left open
-    read_routers = (score.router, statements.router, risk.router, threats.router, actors.router)
+    read_routers = (
+        score.router,
+        model.router,
+        statements.router,
+        risk.router,
+        threats.router,
+        actors.router,
+    )
     for router in (*read_routers, subscriptions.router, deliveries.router, items.router):
         app.include_router(router, dependencies=[read_access])
     admin_routers = (actors.admin_router, keys.router, rules.router, silences.router)

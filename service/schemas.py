@@ -78,3 +78,19 @@ class Health(BaseModel):
     status: str
     model_version: str
     database: str
+
+
+class ModelInfo(BaseModel):
+    """The loaded model's card. A sentence is a threat when P(threat) reaches
+    `threat_threshold`, a conditional threat when it is a threat and P(conditional threat)
+    reaches `conditional_threshold`. `metrics` are its figures on the held-out documents of
+    its training data (`redline eval --json` without baselines), with document-bootstrap
+    intervals under `intervals`."""
+
+    model_version: str
+    sklearn_version: str
+    data_sha256: str
+    trained_at: str
+    threat_threshold: float
+    conditional_threshold: float
+    metrics: dict[str, Any]

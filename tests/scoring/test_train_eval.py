@@ -85,9 +85,13 @@ def test_train_is_deterministic_and_records_provenance(data_dir: Path, tmp_path:
     assert card_a.data_sha256 == card_b.data_sha256
     assert card_a.metrics["n"] == sum(is_test_doc(f"own-doc-{i:02d}") for i in range(36)) * 2
     # the card keeps extraction given threat and the intervals of its figures
-    assert "action" in card_a.metrics["extraction_given_threat"]
-    low, high = card_a.metrics["intervals"]["threat_f1"]
-    assert low <= card_a.metrics["threat"]["f1"] <= high
+    given, intervals, threat = (
+        card_a.metrics[k] for k in ("extraction_given_threat", "intervals", "threat")
+    )
+    assert isinstance(given, dict) and "action" in given
+    assert isinstance(intervals, dict) and isinstance(threat, dict)
+    low, high = intervals["threat_f1"]
+    assert low <= threat["f1"] <= high
     text = "The harbour guard warned it will attack the ferries if the troops cross line 99."
     a = load_scorer(tmp_path / "a").score(text)[0]
     b = load_scorer(tmp_path / "b").score(text)[0]

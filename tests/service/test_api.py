@@ -131,3 +131,22 @@ def test_openapi_lists_the_routes(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/healthz", "/v1/score", "/v1/statements"} <= set(paths)
     assert client.get("/docs").status_code == 200
+
+
+def test_model_card_is_served(client: TestClient) -> None:
+    response = client.get("/v1/model")
+    assert response.status_code == 200
+    body = response.json()
+    scorer = client.app.state.runtime.scorer  # type: ignore[attr-defined]
+    assert body["model_version"] == scorer.version == scorer.card.model_version
+    assert len(body["data_sha256"]) == 64
+    assert body["threat_threshold"] == scorer.model.threat_.threshold_
+    metrics = body["metrics"]
+    low, high = metrics["intervals"]["threat_f1"]
+    assert low <= metrics["threat"]["f1"] <= high
+    assert "action" in metrics["extraction_given_threat"]
+
+
+def test_model_card_needs_a_key(client: TestClient) -> None:
+    response = client.get("/v1/model", headers={"Authorization": ""})
+    assert response.status_code == 401

@@ -136,7 +136,7 @@ def held_out_intervals(
     out: dict[str, Any] = {
         "method": (
             f"document bootstrap: {resamples} draws of the {len(set(e.doc for e in examples))}"
-            f" held-out documents with replacement, central {LEVEL:.0%} (percentile), seed {seed}"
+            f" documents with replacement, central {LEVEL:.0%} (percentile), seed {seed}"
         ),
         **{k: interval(v) for k, v in ours.items()},
     }

@@ -1,4 +1,4 @@
-"""Scoring commands of the `redline` CLI: score, train, eval, bench scoring."""
+"""Scoring commands of the `redline` CLI: score, train, eval, cv, bench scoring."""
 
 from __future__ import annotations
 
@@ -91,6 +91,58 @@ def _intervals(ci: dict[str, Any]) -> list[str]:
     return rows
 
 
+def cross_validate(
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="A ThreatModel setting to try, NAME=JSON (e.g. word_range=[1,3]); repeatable.",
+        ),
+    ] = None,
+    folds: Annotated[int, typer.Option("--folds", min=2)] = 5,
+    shuffle_seed: Annotated[
+        int | None, typer.Option("--shuffle-seed", help="Shuffle the document folds.")
+    ] = None,
+    data_dir: DataDirOpt = DEFAULT_DATA_DIR,
+    as_json: JsonOpt = False,
+) -> None:
+    """Cross-validate settings against the shipped ones on the training documents."""
+    from scoring.cv import compare
+    from scoring.data import labelled_files, load_file, split
+    from scoring.model import ThreatModel
+
+    params = dict(_setting(s) for s in settings or [])
+    known = ThreatModel().get_params()
+    for name in params:
+        if name not in known:
+            raise typer.BadParameter(f"{name!r} is not one of {sorted(known)}", param_hint="--set")
+    train, _ = split(ex for p in labelled_files(data_dir) for ex in load_file(p))
+    result = compare(train, params, folds, shuffle_seed)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    ci, lead = result["intervals"], result["intervals"]["minus"]["shipped"]
+    for key, name in (("threat", "threat F1"), ("conditional", "cond F1")):
+        low, high = lead[f"{key}_f1"]
+        typer.echo(
+            f"{name}: shipped {result['shipped'][key]['f1']:.4f}, candidate "
+            f"{result['candidate'][key]['f1']:.4f} (difference {low:+.4f}..{high:+.4f})"
+        )
+    typer.echo(f"95% intervals, {ci['method']}")
+
+
+def _setting(text: str) -> tuple[str, Any]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise typer.BadParameter(f"{text!r}: expected NAME=JSON", param_hint="--set")
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise typer.BadParameter(f"{text!r}: {exc}", param_hint="--set") from exc
+    # ranges are tuples in scikit-learn's vectorizers
+    return name, tuple(parsed) if isinstance(parsed, list) else parsed
+
+
 def bench_scoring(
     as_json: JsonOpt = False,
     splitters: Annotated[
@@ -112,6 +164,7 @@ def register(app: typer.Typer) -> None:
     app.command("score")(score)
     app.command("train")(train)
     app.command("eval")(evaluate)
+    app.command("cv")(cross_validate)
     bench = typer.Typer(help="Benchmarks.", no_args_is_help=True)
     bench.command("scoring")(bench_scoring)
     app.add_typer(bench, name="bench")

@@ -78,7 +78,7 @@ def test_a_model_against_itself_differs_by_nothing_and_against_worse_by_somethin
         "severity_macro_f1": [0.0, 0.0],
     }
     assert out["minus"]["none"]["threat_f1"][0] > 0.5
-    assert "1000 draws of the 100 held-out documents" in out["method"]
+    assert "1000 draws of the 100 documents" in out["method"]
 
 
 def test_extraction_intervals_cover_the_sentences_with_a_gold_span() -> None:

@@ -12,7 +12,8 @@ from threadpoolctl import threadpool_info
 from typer.testing import CliRunner
 
 from scoring.artifact import CARD_FILE, MODEL_FILE
-from scoring.data import is_test_doc
+from scoring.cv import compare
+from scoring.data import is_test_doc, load_file, split
 from scoring.model import ThreatModel
 from scoring.report import run_eval
 from scoring.scorer import load_scorer
@@ -163,3 +164,28 @@ def test_eval_text_output_names_the_intervals(data_dir: Path) -> None:
     assert "95% intervals, document bootstrap:" in lines
     assert any(line.startswith("  model: threat F1 ") for line in lines)
     assert any(line.startswith("  model - tfidf_lr: threat F1 ") for line in lines)
+
+
+def test_cv_compares_settings_on_the_same_folds(data_dir: Path) -> None:
+    train, _ = split(load_file(data_dir / "own.jsonl"))
+    same = compare(train, {}, folds=3)
+    assert same["shipped"] == same["candidate"]
+    assert all(v == [0.0, 0.0] for v in same["intervals"]["minus"]["shipped"].values())
+    other = compare(train, {"cue_weight": 0.0, "char_range": None}, folds=3, shuffle_seed=1)
+    assert other["params"] == {"cue_weight": 0.0, "char_range": None}
+    assert other["n"] == len(train) and other["shuffle_seed"] == 1
+    low, high = other["intervals"]["threat_f1"]
+    assert low <= other["candidate"]["threat"]["f1"] <= high
+
+
+def test_cv_command_checks_its_settings(data_dir: Path) -> None:
+    app = typer.Typer()
+    register(app)
+    bad = CliRunner().invoke(app, ["cv", "--data-dir", str(data_dir), "--set", "depth=3"])
+    assert bad.exit_code == 2 and "'depth' is not one of" in bad.output
+    malformed = CliRunner().invoke(app, ["cv", "--data-dir", str(data_dir), "--set", "c_binary"])
+    assert malformed.exit_code == 2 and "expected NAME=JSON" in malformed.output
+    args = ["cv", "--data-dir", str(data_dir), "--set", "word_range=[1,3]", "--folds", "3"]
+    ok = CliRunner().invoke(app, args)
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.startswith("threat F1: shipped ")

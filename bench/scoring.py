@@ -7,6 +7,7 @@ repeated runs because the machine is shared.
 
 from __future__ import annotations
 
+import copy
 import os
 import statistics
 import time
@@ -18,9 +19,10 @@ from typing import Any
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-from scoring import load_scorer  # noqa: E402
+from scoring import Scorer, load_scorer  # noqa: E402
 from scoring.baselines import TfidfLRBaseline  # noqa: E402
 from scoring.data import Example, load_dir, split  # noqa: E402
+from scoring.split import split_sentences  # noqa: E402
 
 # own words, written for the benchmark
 _OWN = [
@@ -51,26 +53,50 @@ def _texts(data_dir: Path) -> tuple[list[str], list[str], list[Example]]:
 
 
 def _median_rate(fn: Callable[[], object], n: int, repeats: int) -> float:
-    rates = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        rates.append(n / (time.perf_counter() - t0))
-    return round(statistics.median(rates), 1)
+    return round(statistics.median(n / t for t in _times(fn, repeats)), 1)
 
 
 def _median_load(repeats: int) -> float:
+    return round(statistics.median(_times(load_scorer, repeats)), 4)
+
+
+def _median_ms(fn: Callable[[], object], repeats: int) -> float:
+    return round(1000 * statistics.median(_times(fn, repeats)), 1)
+
+
+def _times(fn: Callable[[], object], repeats: int) -> list[float]:
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        load_scorer()
+        fn()
         times.append(time.perf_counter() - t0)
-    return round(statistics.median(times), 4)
+    return times
+
+
+def _stages(scorer: Scorer, docs: list[str], repeats: int) -> dict[str, float]:
+    """Median ms per batch of each step of `score_many(docs)`: where the time goes."""
+    sentences = [d[s:e] for d in docs for s, e in split_sentences(d)]
+    model, tagger = scorer.model, scorer.tagger
+    is_threat, is_cond = model.decide(model.predict_all(sentences))
+    hits = [i for i, t in enumerate(is_threat) if t]
+    threats, cond = [sentences[i] for i in hits], [bool(is_cond[i]) for i in hits]
+    first_pass_only = copy.copy(tagger)
+    first_pass_only.refiner_ = None
+    with_second = _median_ms(lambda: tagger.predict(threats, cond), repeats)
+    without = _median_ms(lambda: first_pass_only.predict(threats, cond), repeats)
+    return {
+        "split": _median_ms(lambda: [split_sentences(d) for d in docs], repeats),
+        "classifier": _median_ms(lambda: model.predict_all(sentences), repeats),
+        "tagger": with_second,
+        "tagger_second_pass": round(with_second - without, 1),
+        "threat_sentences": len(threats),
+    }
 
 
 def run_bench(data_dir: Path, repeats: int = 7) -> dict[str, Any]:
     """Median sentences/s of the scorer (end to end, on whole documents) and of the
-    baseline's predict (on the same sentences), and the median load time; one core."""
+    baseline's predict (on the same sentences), the median load time, and the median ms
+    of each step on one batch; one core."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     texts, docs, train = _texts(data_dir)
@@ -87,6 +113,7 @@ def run_bench(data_dir: Path, repeats: int = 7) -> dict[str, Any]:
             lambda: baseline.predict_examples(texts), n, repeats
         ),
         "load_s": _median_load(repeats),
+        "stages_ms": _stages(scorer, docs, repeats),
         "repeats": repeats,
         "data": str(data_dir) if data_dir.is_dir() else "own sentences",
     }

@@ -76,11 +76,6 @@ def extraction(examples: Sequence[Example], spans: list[dict[str, str | None]]) 
     return out
 
 
-def extraction_given_threat(scorer: Scorer, examples: Sequence[Example]) -> dict[str, Any]:
-    """Span figures of the scorer's tagger on the gold threat sentences of `examples`."""
-    return extraction(*spans_given_threat(scorer, examples))
-
-
 def spans_given_threat(
     scorer: Scorer, examples: Sequence[Example]
 ) -> tuple[list[Example], list[dict[str, str | None]]]:

@@ -1,8 +1,11 @@
-"""Confidence intervals of the held-out figures by resampling whole documents.
+"""Confidence intervals of evaluation figures by resampling whole documents.
+
+Used for the held-out figures (`redline eval`, the model card) and for out-of-fold
+figures on the training documents (`redline cv`).
 
 Sentences of one article share a topic, a speaker and a labeller's reading, so they are
 not independent: resampling sentences would give intervals that are too narrow. Each of
-`RESAMPLES` bootstrap samples draws the held-out documents with replacement (a fixed
+`RESAMPLES` bootstrap samples draws the documents with replacement (a fixed
 seed, so a report is reproducible); a figure is recomputed from the sentences of the
 drawn documents, and the interval is the central `LEVEL` of those values (percentile
 bootstrap). Differences between the model and a baseline are paired: both are computed
@@ -33,7 +36,7 @@ SEED = 0
 class DocResampler:
     """Per-document sums of sentence values, for the full set and for every draw.
 
-    Row 0 of every result is the full held-out set (the point estimate); rows 1.. are
+    Row 0 of every result is the full set of documents (the point estimate); rows 1.. are
     the bootstrap draws. `weights[k, d]` is how many times draw k took document d (in
     the sorted order of the names)."""
 

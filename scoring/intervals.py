@@ -102,24 +102,27 @@ def _classification(
     }
 
 
-def _spans(
-    examples: Sequence[Example], spans: Sequence[dict[str, str | None]], resamples: int, seed: int
-) -> dict[str, list[float]]:
-    """Intervals of the extraction figures, over the sentences with a gold span (each
-    figure averages over those, as `scoring.evaluate` does)."""
-    out: dict[str, list[float]] = {}
-    for name, score in (
-        ("condition", token_f1),
-        ("action", token_f1),
-        ("actor_overlap", overlaps),
-        ("target_overlap", overlaps),
-    ):
+_SPAN_FIGURES = (
+    ("condition", token_f1),
+    ("action", token_f1),
+    ("actor_overlap", overlaps),
+    ("target_overlap", overlaps),
+)
+
+
+def _span_scores(
+    examples: Sequence[Example], spans: Sequence[dict[str, str | None]]
+) -> dict[str, tuple[list[str], FloatArray]]:
+    """Per extraction figure: the documents of the sentences with a gold span and each
+    one's score (the figure averages over those, as `scoring.evaluate` does)."""
+    out: dict[str, tuple[list[str], FloatArray]] = {}
+    for name, score in _SPAN_FIGURES:
         field = name.removesuffix("_overlap")
         pairs = [(e.doc, e.span(field), s.get(field)) for e, s in zip(examples, spans, strict=True)]
         pairs = [(d, g, sp) for d, g, sp in pairs if g]
         if pairs:
-            r = DocResampler([d for d, _, _ in pairs], resamples, seed)
-            out[name] = interval(r.mean([float(score(g, sp)) for _, g, sp in pairs]))
+            docs = [d for d, _, _ in pairs]
+            out[name] = (docs, np.array([float(score(g, sp)) for _, g, sp in pairs]))
     return out
 
 
@@ -128,12 +131,15 @@ def held_out_intervals(
     model: Predictions,
     baselines: Mapping[str, Predictions] | None = None,
     given_threat: tuple[Sequence[Example], Sequence[dict[str, str | None]]] | None = None,
+    other_given_threat: Mapping[str, Sequence[dict[str, str | None]]] | None = None,
     resamples: int = RESAMPLES,
     seed: int = SEED,
 ) -> dict[str, Any]:
     """Intervals of the model's figures on `examples`; with `baselines` (by name), of the
     paired differences model - baseline ("minus", by name); with `given_threat` (the gold
-    threat sentences and the tagger's spans of them), of the extraction figures."""
+    threat sentences and the tagger's spans of them), of the extraction figures, and with
+    `other_given_threat` (another model's spans of the same sentences, by name), of the
+    paired differences of those ("extraction_given_threat_minus")."""
     r = DocResampler([e.doc for e in examples], resamples, seed)
     ours = _classification(r, examples, model)
     out: dict[str, Any] = {
@@ -149,5 +155,16 @@ def held_out_intervals(
             theirs = _classification(r, examples, pred)
             out["minus"][name] = {k: interval(ours[k] - theirs[k]) for k in ours}
     if given_threat is not None:
-        out["extraction_given_threat"] = _spans(*given_threat, resamples, seed)
+        threats, spans = given_threat
+        ours_spans = _span_scores(threats, spans)
+        out["extraction_given_threat"] = {}
+        for name, (docs, scores) in ours_spans.items():
+            rs = DocResampler(docs, resamples, seed)
+            out["extraction_given_threat"][name] = interval(rs.mean(scores))
+            for other, other_spans in (other_given_threat or {}).items():
+                _, theirs_scores = _span_scores(threats, other_spans)[name]
+                lead = interval(rs.mean(scores - theirs_scores))
+                out.setdefault("extraction_given_threat_minus", {}).setdefault(other, {})[name] = (
+                    lead
+                )
     return out

@@ -32,12 +32,25 @@ def _load(data: Path) -> list[Any]:
     return load_file(data)
 
 
-def run_eval(data: Path, data_dir: Path, model: Path | None, baselines: bool) -> dict[str, Any]:
-    """Evaluate on the test docs of `data`; baselines train on the train docs of `data_dir`."""
+def run_eval(
+    data: Path,
+    data_dir: Path,
+    model: Path | None,
+    baselines: bool,
+    compare: Path | None = None,
+) -> dict[str, Any]:
+    """Evaluate on the test docs of `data`; baselines train on the train docs of `data_dir`.
+    With `compare`, the artefact there is scored too, as a baseline named by its version
+    (paired intervals tell whether the two models differ by more than the test's noise)."""
     _, test = split(_load(data))
     if not test:
         raise LabelledDataError(f"{data} has no held-out documents")
     theirs: dict[str, Predictions] = {}
+    their_spans: dict[str, list[dict[str, str | None]]] = {}
+    if compare is not None:
+        other = load_scorer(compare)
+        theirs[other.version] = ScorerPredictor(other).predict_examples([e.text for e in test])
+        their_spans[other.version] = spans_given_threat(other, test)[1]
     if baselines:
         train_files = labelled_files(data_dir)
         train, _ = split(ex for p in train_files for ex in load_file(p))
@@ -47,7 +60,7 @@ def run_eval(data: Path, data_dir: Path, model: Path | None, baselines: bool) ->
         theirs["tfidf_lr"] = TfidfLRBaseline().fit(train).predict_examples(texts)
         theirs["keyword"] = KeywordBaseline().predict_examples(texts)
     scorer = load_scorer(model)
-    result = held_out_figures(scorer, test, theirs)
+    result = held_out_figures(scorer, test, theirs, their_spans)
     result["split"] = {
         "data": str(data),
         "description": f"held-out docs: sha256('{SPLIT_SEED}:'+doc) % 100 < {TEST_PERCENT}",
@@ -58,16 +71,23 @@ def run_eval(data: Path, data_dir: Path, model: Path | None, baselines: bool) ->
 
 
 def held_out_figures(
-    scorer: Scorer, test: Sequence[Example], baselines: Mapping[str, Predictions] | None = None
+    scorer: Scorer,
+    test: Sequence[Example],
+    baselines: Mapping[str, Predictions] | None = None,
+    baseline_spans: Mapping[str, list[dict[str, str | None]]] | None = None,
 ) -> dict[str, Any]:
     """The scorer's figures on the held-out sentences `test`, extraction given the gold
-    threats, the baselines' figures (their predictions of `test`, by name) and the
-    intervals of all these."""
+    threats, the baselines' figures (their predictions of `test`, by name; and for those
+    in `baseline_spans`, their spans of the gold threats) and the intervals of all these."""
     ours = ScorerPredictor(scorer).predict_examples([e.text for e in test])
     result = figures(test, ours)
     given_threat = spans_given_threat(scorer, test)
     result["extraction_given_threat"] = extraction(*given_threat)
     if baselines:
         result["baselines"] = {name: figures(test, pred) for name, pred in baselines.items()}
-    result["intervals"] = held_out_intervals(test, ours, baselines, given_threat)
+        for name, spans in (baseline_spans or {}).items():
+            result["baselines"][name]["extraction_given_threat"] = extraction(
+                given_threat[0], spans
+            )
+    result["intervals"] = held_out_intervals(test, ours, baselines, given_threat, baseline_spans)
     return result

@@ -43,11 +43,15 @@ def evaluate(
     baselines: Annotated[bool, typer.Option("--baselines", help="Also run baselines.")] = False,
     data_dir: DataDirOpt = DEFAULT_DATA_DIR,
     model: ModelOpt = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option("--compare", help="Another artefact folder, scored as a baseline."),
+    ] = None,
 ) -> None:
     """Evaluate on the held-out documents of DATA (the trainer's doc split)."""
     from scoring.report import run_eval
 
-    result = run_eval(data, data_dir, model, baselines)
+    result = run_eval(data, data_dir, model, baselines, compare)
     typer.echo(json.dumps(result, indent=2) if as_json else _table(result))
 
 
@@ -87,6 +91,11 @@ def _intervals(ci: dict[str, Any]) -> list[str]:
         rows.append(
             "  extraction given threat: "
             + ", ".join(f"{k} {v[0]:.3f}-{v[1]:.3f}" for k, v in given.items())
+        )
+    for base, diff in ci.get("extraction_given_threat_minus", {}).items():
+        rows.append(
+            f"  extraction given threat, model - {base}: "
+            + ", ".join(f"{k} {v[0]:+.3f}..{v[1]:+.3f}" for k, v in diff.items())
         )
     return rows
 

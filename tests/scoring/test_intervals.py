@@ -95,6 +95,12 @@ def test_extraction_intervals_cover_the_sentences_with_a_gold_span() -> None:
     low, high = ext["action"]  # half the sentences score 0.5 (token F1 of "strike"), half 0
     assert 0.0 <= low < 0.25 < high <= 0.5
     assert "actor_overlap" not in ext  # no sentence has a gold actor
+    nothing: list[dict[str, str | None]] = [{} for _ in range(10)]
+    versus = held_out_intervals(
+        gold, Predictions([1] * 10, [1] * 10, [2] * 10), None, (gold, spans), {"none": nothing}
+    )
+    lead = versus["extraction_given_threat_minus"]["none"]
+    assert lead["condition"] == [1.0, 1.0] and lead["action"] == ext["action"]
 
 
 def test_interval_leaves_out_the_point_estimate() -> None:

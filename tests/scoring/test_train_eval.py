@@ -11,7 +11,7 @@ import typer
 from threadpoolctl import threadpool_info
 from typer.testing import CliRunner
 
-from scoring.artifact import CARD_FILE, MODEL_FILE
+from scoring.artifact import CARD_FILE, DEFAULT_DIR, MODEL_FILE
 from scoring.cv import compare
 from scoring.data import is_test_doc, load_file, split
 from scoring.model import ThreatModel
@@ -189,3 +189,16 @@ def test_cv_command_checks_its_settings(data_dir: Path) -> None:
     ok = CliRunner().invoke(app, args)
     assert ok.exit_code == 0, ok.output
     assert ok.output.startswith("threat F1: shipped ")
+
+
+def test_eval_compares_two_artefacts_on_the_same_documents(data_dir: Path) -> None:
+    # the shipped artefact against itself: every paired difference is zero
+    result = run_eval(data_dir / "own.jsonl", data_dir, None, baselines=False, compare=DEFAULT_DIR)
+    version = result["split"]["model_version"]
+    other = result["baselines"][version]
+    assert other["threat"] == result["threat"]
+    assert other["extraction_given_threat"] == result["extraction_given_threat"]
+    minus = result["intervals"]["minus"][version]
+    assert all(v == [0.0, 0.0] for v in minus.values())
+    spans = result["intervals"]["extraction_given_threat_minus"][version]
+    assert spans and all(v == [0.0, 0.0] for v in spans.values())

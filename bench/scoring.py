@@ -25,7 +25,7 @@ from scoring.data import Example, load_dir, split  # noqa: E402
 from scoring.split import split_sentences  # noqa: E402
 
 # own words, written for the benchmark
-_OWN = [
+OWN = [
     "If the blockade is not lifted by Friday, our forces will strike the port.",
     "The minister said talks would resume next week in Geneva.",
     "Any attack on our ships will be met with a crushing response, the navy warned.",
@@ -43,11 +43,11 @@ def _texts(data_dir: Path) -> tuple[list[str], list[str], list[Example]]:
             docs.setdefault(e.doc, []).append(e.text.strip())
         return [e.text for e in test], [" ".join(v) for v in docs.values()], train
     return (
-        _OWN * 400,
-        [" ".join(_OWN)] * 400,
+        OWN * 400,
+        [" ".join(OWN)] * 400,
         [
             Example(t, int("will" in t), int("If" in t), 2 * int("will" in t), str(i), "own")
-            for i, t in enumerate(_OWN * 4)
+            for i, t in enumerate(OWN * 4)
         ],
     )
 

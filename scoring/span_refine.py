@@ -36,16 +36,19 @@ IntArray = npt.NDArray[np.int64]
 _PAD = -10.0
 
 
-def window_features(logits: FloatArray, sentence: IntArray, width: int, focus: int) -> FloatArray:
+def window_features(
+    logits: FloatArray, sentence: IntArray, width: int, focus: int | Sequence[int]
+) -> FloatArray:
     """Per token: the log-odds of every head at offsets -width..width within its sentence
-    (`_PAD` beyond its ends), its position / length, the length, and column `focus`
-    minus that column's maximum over the sentence. `sentence` numbers the sentence of each
-    token, in non-decreasing order."""
+    (`_PAD` beyond its ends), its position / length, the length, and for each column of
+    `focus` that column minus its maximum over the sentence. `sentence` numbers the
+    sentence of each token, in non-decreasing order."""
     n, heads = logits.shape
+    focused = [focus] if isinstance(focus, int) else list(focus)
     idx = np.arange(n)
     # Column-major: the trees read one feature of consecutive tokens at a time, which is
     # about 1.4x faster to predict than row-major (same values, same predictions).
-    out: FloatArray = np.empty((n, (2 * width + 1) * heads + 3), order="F")
+    out: FloatArray = np.empty((n, (2 * width + 1) * heads + 2 + len(focused)), order="F")
     for k, d in enumerate(range(-width, width + 1)):
         at = np.clip(idx + d, 0, max(n - 1, 0))
         ok = (idx + d >= 0) & (idx + d < n) & (sentence[at] == sentence)
@@ -54,10 +57,12 @@ def window_features(logits: FloatArray, sentence: IntArray, width: int, focus: i
         sentence, return_index=True, return_inverse=True, return_counts=True
     )
     length = counts[inverse].astype(np.float64)
-    peak = np.maximum.reduceat(logits[:, focus], first)[inverse] if n else np.zeros(0)
-    out[:, -3] = (idx - first[inverse]) / length
-    out[:, -2] = length
-    out[:, -1] = logits[:, focus] - peak
+    at_end = (2 * width + 1) * heads
+    out[:, at_end] = (idx - first[inverse]) / length
+    out[:, at_end + 1] = length
+    for k, column in enumerate(focused):
+        peak = np.maximum.reduceat(logits[:, column], first)[inverse] if n else np.zeros(0)
+        out[:, at_end + 2 + k] = logits[:, column] - peak
     return out
 
 
@@ -66,7 +71,7 @@ class WindowRefiner(BaseEstimator):  # type: ignore[misc]
 
     def __init__(
         self,
-        focus: int = 0,
+        focus: int | tuple[int, ...] = 0,
         width: int = 3,
         iterations: int = 200,
         leaves: int = 15,

@@ -52,11 +52,10 @@ FIELDS = ("actor", "target", "condition", "action")
 BOUNDED = ("condition", "action")
 HEADS = (*FIELDS, *(f + k for f in BOUNDED for k in ("_b", "_e")))
 _HEAD_INDEX = {h: j for j, h in enumerate(HEADS)}
-# Heads the second pass (`scoring.span_refine`) scores again: the action's inside head only.
-# Re-scoring its begin and end heads too gave the same CV figure (0.7360 against 0.7368)
-# for three times the trees.
+# Heads the second pass (`scoring.span_refine`) scores again by default: the action's
+# inside head. Re-scoring its begin and end heads too gave the same CV figure (0.7360
+# against 0.7368) for three times the trees.
 REFINED = ("action",)
-_REFINED_COLUMNS = [_HEAD_INDEX[h] for h in REFINED]
 _HASHER = CachedHasher(2**18)
 FloatArray = npt.NDArray[np.float64]
 _TOKEN = re.compile(r"\w+(?:[’'.-]\w+)*|[^\w\s]")
@@ -185,6 +184,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         rules: bool = False,
         rich: bool = True,
         refine: bool = True,
+        refined: tuple[str, ...] = REFINED,
+        refine_iterations: int = 200,
+        refine_leaves: int = 15,
         folds: int = 5,
     ) -> None:
         self.c = c
@@ -194,6 +196,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         self.rules = rules
         self.rich = rich
         self.refine = refine
+        self.refined = refined
+        self.refine_iterations = refine_iterations
+        self.refine_leaves = refine_leaves
         self.folds = folds
 
     def _matrix(
@@ -262,9 +267,11 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
             part = {h: v[fit_rows] for h, v in labels.items()}
             coef, icpt = _fit_heads(x[fit_rows], part, self.c)
             oof[out_rows] = (x[out_rows] @ coef).toarray() + icpt
-        return WindowRefiner(focus=_HEAD_INDEX["action"]).fit(
-            oof, sentence, [labels[h] for h in REFINED]
-        )
+        return WindowRefiner(
+            focus=tuple(_HEAD_INDEX[h] for h in self.refined),
+            iterations=self.refine_iterations,
+            leaves=self.refine_leaves,
+        ).fit(oof, sentence, [labels[h] for h in self.refined])
 
     def predict(
         self, texts: Sequence[str], conditional: Sequence[bool]
@@ -279,7 +286,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         refiner = getattr(self, "refiner_", None)
         if refiner is not None:
             sentence = np.repeat(np.arange(len(toks)), [len(t) for t in toks])
-            probs[:, _REFINED_COLUMNS] = refiner.predict_proba(logits, sentence)
+            # getattr: one pickled before `refined` was a setting refines the action only.
+            refined = getattr(self, "refined", REFINED)
+            probs[:, [_HEAD_INDEX[h] for h in refined]] = refiner.predict_proba(logits, sentence)
         # Batch-wide arrays, so each sentence only slices: prefix sums of the inside
         # probabilities and weighted log-probabilities of the boundaries.
         cums = np.vstack((np.zeros((1, len(HEADS))), np.cumsum(probs, axis=0)))

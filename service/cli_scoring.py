@@ -105,9 +105,13 @@ def cross_validate(
         list[str] | None,
         typer.Option(
             "--set",
-            help="A ThreatModel setting to try, NAME=JSON (e.g. word_range=[1,3]); repeatable.",
+            help="A setting to try, NAME=JSON (e.g. word_range=[1,3]); repeatable.",
         ),
     ] = None,
+    tagger: Annotated[
+        bool,
+        typer.Option("--tagger", help="Try span tagger settings (extraction) instead."),
+    ] = False,
     folds: Annotated[int, typer.Option("--folds", min=2)] = 5,
     shuffle_seed: Annotated[
         int | None, typer.Option("--shuffle-seed", help="Shuffle the document folds.")
@@ -116,28 +120,42 @@ def cross_validate(
     as_json: JsonOpt = False,
 ) -> None:
     """Cross-validate settings against the shipped ones on the training documents."""
-    from scoring.cv import compare
+    from scoring.cv import compare, compare_tagger
     from scoring.data import labelled_files, load_file, split
     from scoring.model import ThreatModel
+    from scoring.tagger import SpanTagger
 
     params = dict(_setting(s) for s in settings or [])
-    known = ThreatModel().get_params()
+    known = (SpanTagger() if tagger else ThreatModel()).get_params()
     for name in params:
         if name not in known:
             raise typer.BadParameter(f"{name!r} is not one of {sorted(known)}", param_hint="--set")
     train, _ = split(ex for p in labelled_files(data_dir) for ex in load_file(p))
-    result = compare(train, params, folds, shuffle_seed)
+    result = (compare_tagger if tagger else compare)(train, params, folds, shuffle_seed)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
-    ci, lead = result["intervals"], result["intervals"]["minus"]["shipped"]
-    for key, name in (("threat", "threat F1"), ("conditional", "cond F1")):
-        low, high = lead[f"{key}_f1"]
-        typer.echo(
-            f"{name}: shipped {result['shipped'][key]['f1']:.4f}, candidate "
-            f"{result['candidate'][key]['f1']:.4f} (difference {low:+.4f}..{high:+.4f})"
-        )
-    typer.echo(f"95% intervals, {ci['method']}")
+    typer.echo("\n".join(_tagger_rows(result) if tagger else _model_rows(result)))
+    typer.echo("95% intervals, document bootstrap of the difference candidate - shipped")
+
+
+def _model_rows(result: dict[str, Any]) -> list[str]:
+    lead = result["intervals"]["minus"]["shipped"]
+    return [
+        f"{name}: shipped {result['shipped'][key]['f1']:.4f}, candidate "
+        f"{result['candidate'][key]['f1']:.4f} (difference {low:+.4f}..{high:+.4f})"
+        for key, name in (("threat", "threat F1"), ("conditional", "cond F1"))
+        for low, high in [lead[f"{key}_f1"]]
+    ]
+
+
+def _tagger_rows(result: dict[str, Any]) -> list[str]:
+    lead = result["intervals"]["extraction_given_threat_minus"]["shipped"]
+    return [
+        f"{key}: shipped {result['shipped'][key]:.4f}, candidate "
+        f"{result['candidate'][key]:.4f} (difference {low:+.4f}..{high:+.4f})"
+        for key, (low, high) in lead.items()
+    ]
 
 
 def _setting(text: str) -> tuple[str, Any]:

@@ -29,6 +29,17 @@ def test_window_features_stay_inside_their_sentence() -> None:
     assert x.flags.f_contiguous
 
 
+def test_window_features_give_each_focus_its_own_column() -> None:
+    logits = np.array([[0.0, 1.0], [1.0, 3.0], [2.0, 2.0], [3.0, -1.0], [4.0, 5.0]])
+    sentence = np.array([0, 0, 0, 1, 1])
+    one = window_features(logits, sentence, width=1, focus=1)
+    np.testing.assert_array_equal(window_features(logits, sentence, 1, (1,)), one)
+    both = window_features(logits, sentence, width=1, focus=(1, 0))
+    assert both.shape == (5, 3 * 2 + 4)
+    np.testing.assert_array_equal(both[:, :-1], one)
+    np.testing.assert_array_equal(both[:, -1], [-2.0, -1.0, 0.0, -1.0, 0.0])
+
+
 def test_window_features_of_no_tokens() -> None:
     x = window_features(np.zeros((0, 2)), np.zeros(0, dtype=np.int64), width=2, focus=0)
     assert x.shape == (0, 5 * 2 + 3)
@@ -73,21 +84,25 @@ _SENTENCES = [
 _FIELDS = ("actor", "target", "condition", "action")
 
 
-def _fit(refine: bool, docs: int) -> SpanTagger:
+def _fit(refine: bool, docs: int, refined: tuple[str, ...] = REFINED) -> SpanTagger:
     texts = [t for t, _ in _SENTENCES] * 3
     once: list[dict[str, str | None]] = [
         dict(zip(_FIELDS, spans, strict=True)) for _, spans in _SENTENCES
     ]
     gold = once * 3
     groups = [f"doc-{i % docs}" for i in range(len(texts))]  # a sentence's copies share a doc
-    return SpanTagger(c=10.0, refine=refine).fit(texts, [True] * len(texts), gold, groups)
+    tagger = SpanTagger(c=10.0, refine=refine, refined=refined, refine_iterations=50)
+    return tagger.fit(texts, [True] * len(texts), gold, groups)
 
 
-class _NoAction(WindowRefiner):
-    """A second pass that finds no action anywhere."""
+class _Nothing(WindowRefiner):
+    """A second pass that finds nothing anywhere in the heads it refines."""
+
+    def __init__(self, heads: int = len(REFINED)) -> None:
+        self.heads = heads
 
     def predict_proba(self, logits: FloatArray, sentence: IntArray) -> FloatArray:
-        return np.zeros((len(logits), len(REFINED)))
+        return np.zeros((len(logits), self.heads))
 
 
 def test_refined_heads_replace_the_first_pass() -> None:
@@ -100,7 +115,7 @@ def test_refined_heads_replace_the_first_pass() -> None:
     span = refined.predict([text], [True])[0]["action"]
     assert span is not None and text[span.start : span.end] == span.text
     # the action is decoded from the second pass's probabilities, not the first's
-    refined.refiner_ = _NoAction()
+    refined.refiner_ = _Nothing()
     spans = refined.predict([text], [True])[0]
     assert spans["action"] is None and spans["condition"] is not None
     assert plain.predict([text], [True])[0]["action"] is not None
@@ -117,3 +132,17 @@ def test_a_tagger_pickled_before_the_second_pass_still_predicts() -> None:
     del tagger.refiner_  # as unpickled from an artefact made before the attribute existed
     spans = tagger.predict([_SENTENCES[0][0]], [True])[0]
     assert spans["action"] is not None and spans["condition"] is not None
+
+
+def test_each_refined_head_gets_its_own_trees() -> None:
+    both = _fit(True, 5, ("action", "target"))
+    assert both.refiner_ is not None and len(both.refiner_.models_) == 2
+    assert both.refiner_.focus == (3, 1)  # the action's and the target's inside heads
+    text = "If the port stays closed, the army will storm the harbour, the general said."
+    spans = both.predict([text], [True])[0]
+    assert spans["action"] is not None and spans["target"] is not None
+    # both come from the second pass: with it finding nothing, neither is decoded
+    both.refiner_ = _Nothing(2)
+    spans = both.predict([text], [True])[0]
+    assert spans["action"] is None and spans["target"] is None
+    assert spans["actor"] is not None and spans["condition"] is not None

@@ -12,7 +12,7 @@ from threadpoolctl import threadpool_info
 from typer.testing import CliRunner
 
 from scoring.artifact import CARD_FILE, DEFAULT_DIR, MODEL_FILE
-from scoring.cv import compare
+from scoring.cv import compare, compare_tagger
 from scoring.data import is_test_doc, load_file, split
 from scoring.model import ThreatModel
 from scoring.report import run_eval
@@ -178,6 +178,22 @@ def test_cv_compares_settings_on_the_same_folds(data_dir: Path) -> None:
     assert low <= other["candidate"]["threat"]["f1"] <= high
 
 
+def test_tagger_cv_compares_settings_on_the_same_folds(data_dir: Path) -> None:
+    train, _ = split(load_file(data_dir / "own.jsonl"))
+    same = compare_tagger(train, {}, folds=3)
+    assert same["n"] == sum(e.threat for e in train)
+    assert same["shipped"] == same["candidate"]
+    lead = same["intervals"]["extraction_given_threat_minus"]["shipped"]
+    assert set(lead) == {"condition", "action", "actor_overlap", "target_overlap"}
+    assert all(v == [0.0, 0.0] for v in lead.values())
+    # no second pass: the action's probabilities are the first pass's, so its spans change
+    other = compare_tagger(train, {"refine": False, "c": 0.1}, folds=3, shuffle_seed=1)
+    assert other["params"] == {"refine": False, "c": 0.1} and other["shuffle_seed"] == 1
+    assert other["candidate"] != other["shipped"]
+    low, high = other["intervals"]["extraction_given_threat"]["action"]
+    assert low <= other["candidate"]["action"] <= high
+
+
 def test_cv_command_checks_its_settings(data_dir: Path) -> None:
     app = typer.Typer()
     register(app)
@@ -189,6 +205,15 @@ def test_cv_command_checks_its_settings(data_dir: Path) -> None:
     ok = CliRunner().invoke(app, args)
     assert ok.exit_code == 0, ok.output
     assert ok.output.startswith("threat F1: shipped ")
+    # --tagger checks names against the span tagger's settings, not the classifier's
+    wrong = CliRunner().invoke(app, [*args[:3], "--tagger", "--set", "word_range=[1,3]"])
+    assert wrong.exit_code == 2 and "'word_range' is not one of" in wrong.output
+    tagged = CliRunner().invoke(
+        app, [*args[:3], "--tagger", "--set", 'refined=["target"]', "--folds", "3"]
+    )
+    assert tagged.exit_code == 0, tagged.output
+    assert tagged.output.startswith("condition: shipped ")
+    assert "target_overlap: shipped " in tagged.output
 
 
 def test_eval_compares_two_artefacts_on_the_same_documents(data_dir: Path) -> None:

@@ -67,14 +67,15 @@ def window_features(
 
 
 class WindowRefiner(BaseEstimator):  # type: ignore[misc]
-    """Gradient-boosted trees over windows of first-pass log-odds, one per refined head."""
+    """Gradient-boosted trees over windows of first-pass log-odds, one model per refined
+    head; `iterations` and `leaves` are one setting for all heads or one per head."""
 
     def __init__(
         self,
         focus: int | tuple[int, ...] = 0,
         width: int = 3,
-        iterations: int = 200,
-        leaves: int = 15,
+        iterations: int | tuple[int, ...] = 200,
+        leaves: int | tuple[int, ...] = 15,
         learning_rate: float = 0.1,
     ) -> None:
         self.focus = focus
@@ -88,15 +89,18 @@ class WindowRefiner(BaseEstimator):  # type: ignore[misc]
     ) -> WindowRefiner:
         """Learn each head of `labels` (0/1 per token) from out-of-fold `logits`."""
         x = window_features(logits, sentence, self.width, self.focus)
+        n = len(labels)
         self.models_ = [
             HistGradientBoostingClassifier(
-                max_iter=self.iterations,
-                max_leaf_nodes=self.leaves,
+                max_iter=iterations,
+                max_leaf_nodes=leaves,
                 learning_rate=self.learning_rate,
                 early_stopping=False,
                 random_state=0,
             ).fit(x, np.asarray(y))
-            for y in labels
+            for y, iterations, leaves in zip(
+                labels, _per_head(self.iterations, n), _per_head(self.leaves, n), strict=True
+            )
         ]
         return self
 
@@ -105,3 +109,11 @@ class WindowRefiner(BaseEstimator):  # type: ignore[misc]
         x = window_features(logits, sentence, self.width, self.focus)
         out: FloatArray = np.column_stack([m.predict_proba(x)[:, 1] for m in self.models_])
         return out
+
+
+def _per_head(setting: int | tuple[int, ...], heads: int) -> tuple[int, ...]:
+    if isinstance(setting, int):
+        return (setting,) * heads
+    if len(setting) != heads:
+        raise ValueError(f"{len(setting)} settings for {heads} refined heads")
+    return tuple(setting)

@@ -185,8 +185,8 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         rich: bool = True,
         refine: bool = True,
         refined: tuple[str, ...] = REFINED,
-        refine_iterations: int = 200,
-        refine_leaves: int = 15,
+        refine_iterations: int | tuple[int, ...] = 200,
+        refine_leaves: int | tuple[int, ...] = 15,
         folds: int = 5,
     ) -> None:
         self.c = c

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from scoring.span_refine import FloatArray, IntArray, WindowRefiner, window_features
 from scoring.tagger import REFINED, SpanTagger
@@ -56,6 +57,21 @@ def test_refiner_learns_from_neighbours() -> None:
     p = refiner.predict_proba(logits, sentence)
     assert p.shape == (2000, 1)
     assert ((p[:, 0] > 0.5) == y).mean() > 0.95
+
+
+def test_each_head_can_have_its_own_tree_settings() -> None:
+    rng = np.random.default_rng(1)
+    logits = rng.normal(size=(400, 2))
+    sentence = np.repeat(np.arange(40), 10)
+    labels = [(logits[:, 0] > 0).astype(np.int64), (logits[:, 1] > 0).astype(np.int64)]
+    refiner = WindowRefiner(focus=(0, 1), width=1, iterations=(20, 10), leaves=(7, 3))
+    refiner.fit(logits, sentence, labels)
+    assert [(m.max_iter, m.max_leaf_nodes) for m in refiner.models_] == [(20, 7), (10, 3)]
+    assert [m.n_iter_ for m in refiner.models_] == [20, 10]
+    shared = WindowRefiner(focus=(0, 1), width=1, iterations=5).fit(logits, sentence, labels)
+    assert [m.max_iter for m in shared.models_] == [5, 5]
+    with pytest.raises(ValueError, match="2 settings for 1 refined heads"):
+        WindowRefiner(iterations=(20, 10)).fit(logits, sentence, labels[:1])
 
 
 # own words: threat sentences with their actor, target, condition and action

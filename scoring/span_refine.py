@@ -1,24 +1,31 @@
-"""Second pass of the span tagger: the action's token probabilities read again in context.
+"""Second pass of the span tagger: the action's and the target's token probabilities read
+again in context.
 
 The tagger's logistic regressions score each token on its own. `WindowRefiner` re-scores
-chosen heads (`scoring.tagger.REFINED`: the action's inside head) of every token from the
-first pass's log-odds of all heads at that token and up to `width` tokens either side, plus
-the token's relative position, the sentence length and how far the token's action log-odds
-are below the sentence's best. The model is gradient-boosted trees, so it can learn shapes a
-linear model cannot ("a run of likely action tokens ends where the target ends", "a lone
-high token between two low ones is noise"). It is trained on out-of-fold first-pass
-log-odds (document-grouped folds), so it learns what the first pass's errors look like on
-sentences it did not see.
+chosen heads (`scoring.tagger.REFINED`: the action's and the target's inside heads) of
+every token from the first pass's log-odds of all heads at that token and up to `width`
+tokens either side, plus the token's relative position, the sentence length and, for each
+refined head, how far the token's log-odds are below the sentence's best. The model is
+gradient-boosted trees, so it can learn shapes a linear model cannot ("a run of likely
+action tokens ends where the target ends", "a lone high token between two low ones is
+noise"). It is trained on out-of-fold first-pass log-odds (document-grouped folds), so it
+learns what the first pass's errors look like on sentences it did not see.
 
 Chosen by nested document-grouped CV on the training documents (the inner folds give the
-out-of-fold log-odds), one OpenMP thread as in training: action token F1 0.7235 -> 0.7368
-re-scoring the inside head alone, 0.7360 re-scoring its begin and end heads too (three times
-the trees). With two threads the trees differ slightly: 0.7394 for all three heads, and with
-two other shuffles of the outer folds 0.7252 -> 0.7428 and 0.7317 -> 0.7463; in that setting
-a window of 2 gave 0.7299, 100 trees at rate 0.2 0.7315, and adding the tokens' cue, shape
-and punctuation flags 0.7324. The 200 trees of the inside head take about 110 ms on the
-15,057 tokens of the 508 held-out gold threat sentences, on one core of a slow machine,
-against 157 ms when the features were row-major.
+out-of-fold log-odds), one OpenMP thread as in training. The action: token F1 0.7235 ->
+0.7368 re-scoring the inside head alone, 0.7360 re-scoring its begin and end heads too
+(three times the trees). With two threads the trees differ slightly: 0.7394 for all three
+heads, and with two other shuffles of the outer folds 0.7252 -> 0.7428 and 0.7317 ->
+0.7463; in that setting a window of 2 gave 0.7299, 100 trees at rate 0.2 0.7315, and
+adding the tokens' cue, shape and punctuation flags 0.7324. The target (`redline cv
+--tagger`, three outer partitions): overlap 0.7253 / 0.7281 / 0.7433 without its pass,
+0.7690 / 0.7747 / 0.7738 with 50 trees of 31 leaves (token F1 0.599 / 0.597 / 0.611 ->
+0.641 / 0.641 / 0.645); 100 trees of 31 leaves 0.7519 / 0.7671 / 0.7652; on the first
+partition 200 of 15 0.7433, 50 of 15 0.7576, 25 of 31 0.7709 (token F1 0.635). The
+target's focus column leaves the action flat (0.7399 / 0.7427 / 0.7436 against 0.7368 /
+0.7452 / 0.7459). The action's 200 trees take about 110 ms on the 15,057 tokens of the 508
+held-out gold threat sentences, on one core of a slow machine, against 157 ms when the
+features were row-major.
 """
 
 from __future__ import annotations
@@ -68,7 +75,10 @@ def window_features(
 
 class WindowRefiner(BaseEstimator):  # type: ignore[misc]
     """Gradient-boosted trees over windows of first-pass log-odds, one model per refined
-    head; `iterations` and `leaves` are one setting for all heads or one per head."""
+    head; `iterations` and `leaves` are one setting for all heads or one per head.
+
+    The model of the k-th head of `focus` sees the focus columns of heads 0..k only, so
+    adding a head after the others leaves their trees as they were."""
 
     def __init__(
         self,
@@ -90,6 +100,7 @@ class WindowRefiner(BaseEstimator):  # type: ignore[misc]
         """Learn each head of `labels` (0/1 per token) from out-of-fold `logits`."""
         x = window_features(logits, sentence, self.width, self.focus)
         n = len(labels)
+        columns = _columns(x, n)
         self.models_ = [
             HistGradientBoostingClassifier(
                 max_iter=iterations,
@@ -97,9 +108,13 @@ class WindowRefiner(BaseEstimator):  # type: ignore[misc]
                 learning_rate=self.learning_rate,
                 early_stopping=False,
                 random_state=0,
-            ).fit(x, np.asarray(y))
-            for y, iterations, leaves in zip(
-                labels, _per_head(self.iterations, n), _per_head(self.leaves, n), strict=True
+            ).fit(x[:, :cols], np.asarray(y))
+            for y, cols, iterations, leaves in zip(
+                labels,
+                columns,
+                _per_head(self.iterations, n),
+                _per_head(self.leaves, n),
+                strict=True,
             )
         ]
         return self
@@ -107,8 +122,19 @@ class WindowRefiner(BaseEstimator):  # type: ignore[misc]
     def predict_proba(self, logits: FloatArray, sentence: IntArray) -> FloatArray:
         """P(positive) per token (rows) and refined head (columns)."""
         x = window_features(logits, sentence, self.width, self.focus)
-        out: FloatArray = np.column_stack([m.predict_proba(x)[:, 1] for m in self.models_])
+        out: FloatArray = np.column_stack(
+            [
+                m.predict_proba(x[:, :cols])[:, 1]
+                for m, cols in zip(self.models_, _columns(x, len(self.models_)), strict=True)
+            ]
+        )
         return out
+
+
+def _columns(x: FloatArray, heads: int) -> list[int]:
+    """How many leading columns of `x` each head's model reads: the window and the focus
+    columns up to its own (a leading slice of a column-major array is not copied)."""
+    return [x.shape[1] - heads + k + 1 for k in range(heads)]
 
 
 def _per_head(setting: int | tuple[int, ...], heads: int) -> tuple[int, ...]:

@@ -7,8 +7,9 @@ distance from the last modal or threat verb, whether an adjunct such as "for", "
 "over" has opened since), hashed into a fixed space so no vocabulary is stored or looked
 up. One logistic regression per field says whether the token is inside that field; for
 the condition and the action two more say whether a span begins or ends at the token.
-A second pass (`scoring.span_refine`) re-scores the action's inside probabilities from a
-window of the first pass's log-odds. Decoding, one span per field at most, as in LABELS.md:
+A second pass (`scoring.span_refine`) re-scores the action's and the target's inside
+probabilities from a window of the first pass's log-odds. Decoding, one span per field at
+most, as in LABELS.md:
 
 * actor: the contiguous run with the largest sum of (p - threshold);
 * target, condition, action: the run with the largest expected token F1 against the
@@ -52,10 +53,12 @@ FIELDS = ("actor", "target", "condition", "action")
 BOUNDED = ("condition", "action")
 HEADS = (*FIELDS, *(f + k for f in BOUNDED for k in ("_b", "_e")))
 _HEAD_INDEX = {h: j for j, h in enumerate(HEADS)}
-# Heads the second pass (`scoring.span_refine`) scores again by default: the action's
-# inside head. Re-scoring its begin and end heads too gave the same CV figure (0.7360
-# against 0.7368) for three times the trees.
-REFINED = ("action",)
+# Heads the second pass (`scoring.span_refine`) scores again by default: the action's and
+# the target's inside heads. Re-scoring the action's begin and end heads too gave the same
+# CV figure (0.7360 against 0.7368) for three times the trees.
+REFINED = ("action", "target")
+# Each head's trees (iterations, leaves) unless `SpanTagger` is given its own settings.
+_TREES = {"action": (200, 15), "target": (50, 31)}
 _HASHER = CachedHasher(2**18)
 FloatArray = npt.NDArray[np.float64]
 _TOKEN = re.compile(r"\w+(?:[’'.-]\w+)*|[^\w\s]")
@@ -185,8 +188,8 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         rich: bool = True,
         refine: bool = True,
         refined: tuple[str, ...] = REFINED,
-        refine_iterations: int | tuple[int, ...] = 200,
-        refine_leaves: int | tuple[int, ...] = 15,
+        refine_iterations: int | tuple[int, ...] | None = None,
+        refine_leaves: int | tuple[int, ...] | None = None,
         folds: int = 5,
     ) -> None:
         self.c = c
@@ -267,10 +270,11 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
             part = {h: v[fit_rows] for h, v in labels.items()}
             coef, icpt = _fit_heads(x[fit_rows], part, self.c)
             oof[out_rows] = (x[out_rows] @ coef).toarray() + icpt
+        trees = [_TREES.get(h, _TREES["action"]) for h in self.refined]
         return WindowRefiner(
             focus=tuple(_HEAD_INDEX[h] for h in self.refined),
-            iterations=self.refine_iterations,
-            leaves=self.refine_leaves,
+            iterations=self.refine_iterations or tuple(t for t, _ in trees),
+            leaves=self.refine_leaves or tuple(leaves for _, leaves in trees),
         ).fit(oof, sentence, [labels[h] for h in self.refined])
 
     def predict(
@@ -287,7 +291,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         if refiner is not None:
             sentence = np.repeat(np.arange(len(toks)), [len(t) for t in toks])
             # getattr: one pickled before `refined` was a setting refines the action only.
-            refined = getattr(self, "refined", REFINED)
+            refined = getattr(self, "refined", ("action",))
             probs[:, [_HEAD_INDEX[h] for h in refined]] = refiner.predict_proba(logits, sentence)
         # Batch-wide arrays, so each sentence only slices: prefix sums of the inside
         # probabilities and weighted log-probabilities of the boundaries.

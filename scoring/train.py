@@ -29,7 +29,7 @@ from scoring.tagger import SpanTagger
 from scoring.types import ModelCard
 
 MODEL_NAME = "threat-lr"
-MODEL_REV = "8"
+MODEL_REV = "9"
 
 
 def _trained_at() -> str:

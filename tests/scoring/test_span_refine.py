@@ -74,6 +74,22 @@ def test_each_head_can_have_its_own_tree_settings() -> None:
         WindowRefiner(iterations=(20, 10)).fit(logits, sentence, labels[:1])
 
 
+def test_a_head_added_later_leaves_the_earlier_heads_trees_alone() -> None:
+    rng = np.random.default_rng(2)
+    logits = rng.normal(size=(600, 3))
+    sentence = np.repeat(np.arange(60), 10)
+    first = (np.roll(logits[:, 0], 1) > 0.3).astype(np.int64)
+    second = (logits[:, 1] + logits[:, 2] > 0).astype(np.int64)
+    alone = WindowRefiner(focus=(0,), width=1, iterations=20).fit(logits, sentence, [first])
+    both = WindowRefiner(focus=(0, 2), width=1, iterations=20)
+    both.fit(logits, sentence, [first, second])
+    # the window (3 x 3 heads), position, length, then one focus column per head
+    assert [m.n_features_in_ for m in both.models_] == [9 + 2 + 1, 9 + 2 + 2]
+    p_alone, p_both = alone.predict_proba(logits, sentence), both.predict_proba(logits, sentence)
+    np.testing.assert_array_equal(p_both[:, 0], p_alone[:, 0])
+    assert p_both.shape == (600, 2) and ((p_both[:, 1] > 0.5) == second).mean() > 0.9
+
+
 # own words: threat sentences with their actor, target, condition and action
 _SENTENCES = [
     (
@@ -100,7 +116,7 @@ _SENTENCES = [
 _FIELDS = ("actor", "target", "condition", "action")
 
 
-def _fit(refine: bool, docs: int, refined: tuple[str, ...] = REFINED) -> SpanTagger:
+def _fit(refine: bool, docs: int, refined: tuple[str, ...] = ("action",)) -> SpanTagger:
     texts = [t for t, _ in _SENTENCES] * 3
     once: list[dict[str, str | None]] = [
         dict(zip(_FIELDS, spans, strict=True)) for _, spans in _SENTENCES
@@ -114,7 +130,7 @@ def _fit(refine: bool, docs: int, refined: tuple[str, ...] = REFINED) -> SpanTag
 class _Nothing(WindowRefiner):
     """A second pass that finds nothing anywhere in the heads it refines."""
 
-    def __init__(self, heads: int = len(REFINED)) -> None:
+    def __init__(self, heads: int = 1) -> None:
         self.heads = heads
 
     def predict_proba(self, logits: FloatArray, sentence: IntArray) -> FloatArray:
@@ -124,7 +140,7 @@ class _Nothing(WindowRefiner):
 def test_refined_heads_replace_the_first_pass() -> None:
     refined, plain = _fit(True, 5), _fit(False, 5)
     assert plain.refiner_ is None and refined.refiner_ is not None
-    assert len(refined.refiner_.models_) == len(REFINED)
+    assert len(refined.refiner_.models_) == 1
     # the first pass is the same; the action spans still come out of the sentence
     np.testing.assert_array_equal(refined.coef_.toarray(), plain.coef_.toarray())
     text = "If the port stays closed, the army will storm the harbour, the general said."
@@ -151,7 +167,8 @@ def test_a_tagger_pickled_before_the_second_pass_still_predicts() -> None:
 
 
 def test_each_refined_head_gets_its_own_trees() -> None:
-    both = _fit(True, 5, ("action", "target"))
+    assert SpanTagger().refined == REFINED == ("action", "target")
+    both = _fit(True, 5, REFINED)
     assert both.refiner_ is not None and len(both.refiner_.models_) == 2
     assert both.refiner_.focus == (3, 1)  # the action's and the target's inside heads
     text = "If the port stays closed, the army will storm the harbour, the general said."
@@ -162,3 +179,16 @@ def test_each_refined_head_gets_its_own_trees() -> None:
     spans = both.predict([text], [True])[0]
     assert spans["action"] is None and spans["target"] is None
     assert spans["actor"] is not None and spans["condition"] is not None
+
+
+def test_each_head_has_its_own_default_trees() -> None:
+    once: list[dict[str, str | None]] = [
+        dict(zip(_FIELDS, spans, strict=True)) for _, spans in _SENTENCES
+    ]
+    texts = [t for t, _ in _SENTENCES] * 3
+    groups = [f"doc-{i % 5}" for i in range(len(texts))]
+    tagger = SpanTagger(refined=("target", "condition", "action"))
+    tagger.fit(texts, [True] * len(texts), once * 3, groups)
+    assert tagger.refiner_ is not None
+    trees = [(m.max_iter, m.max_leaf_nodes) for m in tagger.refiner_.models_]
+    assert trees == [(50, 31), (200, 15), (200, 15)]

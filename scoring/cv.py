@@ -19,11 +19,11 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
-from scoring.data import SPAN_FIELDS, Example
-from scoring.evaluate import Predictions, extraction, figures
+from scoring.data import Example
+from scoring.evaluate import Predictions, extraction, figures, span_texts
 from scoring.intervals import held_out_intervals, span_intervals
 from scoring.model import ThreatModel
-from scoring.tagger import SpanTagger
+from scoring.train import fit_tagger
 
 Spans = list[dict[str, str | None]]
 
@@ -89,21 +89,11 @@ def spans_out_of_fold(
 ) -> Spans:
     """Span texts of `SpanTagger(**params)` for every threat sentence (with its gold
     conditional flag), each from the fold that did not see its document."""
-    docs = [e.doc for e in threats]
     out: Spans = [{} for _ in threats]
-    for fit, held in _folds(folds, shuffle_seed).split(threats, groups=docs):
-        part = [threats[i] for i in fit]
-        tagger = SpanTagger(**params).fit(
-            [e.text for e in part],
-            [bool(e.conditional) for e in part],
-            [{f: e.span(f) for f in SPAN_FIELDS} for e in part],
-            [e.doc for e in part],
-        )
-        found = tagger.predict(
-            [threats[i].text for i in held], [bool(threats[i].conditional) for i in held]
-        )
-        for i, spans in zip(held, found, strict=True):
-            out[i] = {f: (sp.text if (sp := spans[f]) else None) for f in SPAN_FIELDS}
+    for fit, held in _folds(folds, shuffle_seed).split(threats, groups=[e.doc for e in threats]):
+        tagger = fit_tagger([threats[i] for i in fit], params)
+        for i, spans in zip(held, span_texts(tagger, [threats[i] for i in held]), strict=True):
+            out[i] = spans
     return out
 
 

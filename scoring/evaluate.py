@@ -22,6 +22,7 @@ from scoring.data import SPAN_FIELDS, Example
 
 if TYPE_CHECKING:
     from scoring.scorer import Scorer
+    from scoring.tagger import SpanTagger
 from scoring.metrics import binary_prf, brier, macro_f1, overlaps, reliability, token_f1
 
 
@@ -82,5 +83,11 @@ def spans_given_threat(
     """The gold threat sentences of `examples` and the span texts the scorer's tagger
     finds in them (given their gold conditional flag)."""
     threats = [e for e in examples if e.threat]
-    spans = scorer.tagger.predict([e.text for e in threats], [bool(e.conditional) for e in threats])
-    return threats, [{f: (sp.text if (sp := s[f]) else None) for f in SPAN_FIELDS} for s in spans]
+    return threats, span_texts(scorer.tagger, threats)
+
+
+def span_texts(tagger: SpanTagger, threats: Sequence[Example]) -> list[dict[str, str | None]]:
+    """The span texts `tagger` finds in the threat sentences `threats`, given their gold
+    conditional flag."""
+    found = tagger.predict([e.text for e in threats], [bool(e.conditional) for e in threats])
+    return [{f: (sp.text if (sp := s[f]) else None) for f in SPAN_FIELDS} for s in found]

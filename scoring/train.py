@@ -13,15 +13,17 @@ count too.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import sklearn
 from threadpoolctl import threadpool_limits
 
 from scoring.artifact import save_artifact
-from scoring.data import SPAN_FIELDS, files_sha256, labelled_files, load_file, split
+from scoring.data import SPAN_FIELDS, Example, files_sha256, labelled_files, load_file, split
 from scoring.model import ThreatModel
 from scoring.report import held_out_figures
 from scoring.scorer import Scorer
@@ -30,6 +32,17 @@ from scoring.types import ModelCard
 
 MODEL_NAME = "threat-lr"
 MODEL_REV = "9"
+
+
+def fit_tagger(threats: Sequence[Example], params: Mapping[str, Any] | None = None) -> SpanTagger:
+    """`SpanTagger(**params)` fitted on the threat sentences `threats` and their labelled
+    spans, folding its second pass by document."""
+    return SpanTagger(**(params or {})).fit(
+        [e.text for e in threats],
+        [bool(e.conditional) for e in threats],
+        [{f: e.span(f) for f in SPAN_FIELDS} for e in threats],
+        [e.doc for e in threats],
+    )
 
 
 def _trained_at() -> str:
@@ -50,13 +63,7 @@ def _train(data_dir: Path, out_dir: Path) -> ModelCard:
     train, test = split(examples)
     labels = np.array([[e.threat, e.conditional, e.severity] for e in train])
     model = ThreatModel().fit([e.text for e in train], labels, [e.doc for e in train])
-    threats = [e for e in train if e.threat]
-    tagger = SpanTagger().fit(
-        [e.text for e in threats],
-        [bool(e.conditional) for e in threats],
-        [{f: e.span(f) for f in SPAN_FIELDS} for e in threats],
-        [e.doc for e in threats],
-    )
+    tagger = fit_tagger([e for e in train if e.threat])
     data_sha = files_sha256(files)
     version = f"{MODEL_NAME}-{MODEL_REV}-{data_sha[:10]}"
     card = ModelCard(version, sklearn.__version__, data_sha, _trained_at(), {})

@@ -190,6 +190,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         refined: tuple[str, ...] = REFINED,
         refine_iterations: int | tuple[int, ...] | None = None,
         refine_leaves: int | tuple[int, ...] | None = None,
+        refine_width: int = 3,
         folds: int = 5,
     ) -> None:
         self.c = c
@@ -202,6 +203,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
         self.refined = refined
         self.refine_iterations = refine_iterations
         self.refine_leaves = refine_leaves
+        self.refine_width = refine_width
         self.folds = folds
 
     def _matrix(
@@ -275,6 +277,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
             focus=tuple(_HEAD_INDEX[h] for h in self.refined),
             iterations=self.refine_iterations or tuple(t for t, _ in trees),
             leaves=self.refine_leaves or tuple(leaves for _, leaves in trees),
+            width=self.refine_width,
         ).fit(oof, sentence, [labels[h] for h in self.refined])
 
     def predict(

@@ -187,8 +187,10 @@ def test_each_head_has_its_own_default_trees() -> None:
     ]
     texts = [t for t, _ in _SENTENCES] * 3
     groups = [f"doc-{i % 5}" for i in range(len(texts))]
-    tagger = SpanTagger(refined=("target", "condition", "action"))
+    tagger = SpanTagger(refined=("target", "condition", "action"), refine_width=2)
     tagger.fit(texts, [True] * len(texts), once * 3, groups)
-    assert tagger.refiner_ is not None
+    assert tagger.refiner_ is not None and tagger.refiner_.width == 2
+    # a +-2-token window of the 8 heads, position, length, then the three focus columns
+    assert [m.n_features_in_ for m in tagger.refiner_.models_] == [5 * 8 + 2 + k for k in (1, 2, 3)]
     trees = [(m.max_iter, m.max_leaf_nodes) for m in tagger.refiner_.models_]
     assert trees == [(50, 31), (200, 15), (200, 15)]

@@ -232,6 +232,8 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
     ) -> SpanTagger:
         """Learn from threat sentences and their labelled span texts; `groups` (the
         document of each sentence) keep the second pass's folds apart."""
+        if unknown := sorted(set(self.refined) - set(HEADS)):
+            raise ValueError(f"refined: {unknown} are not heads; the heads are {list(HEADS)}")
         toks = [tokenize(t) for t in texts]
         y: dict[str, list[int]] = {h: [] for h in HEADS}
         for text, tk, spans in zip(texts, toks, gold, strict=True):
@@ -273,10 +275,11 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
             coef, icpt = _fit_heads(x[fit_rows], part, self.c)
             oof[out_rows] = (x[out_rows] @ coef).toarray() + icpt
         trees = [_TREES.get(h, _TREES["action"]) for h in self.refined]
+        iterations, leaves = self.refine_iterations, self.refine_leaves
         return WindowRefiner(
             focus=tuple(_HEAD_INDEX[h] for h in self.refined),
-            iterations=self.refine_iterations or tuple(t for t, _ in trees),
-            leaves=self.refine_leaves or tuple(leaves for _, leaves in trees),
+            iterations=tuple(t for t, _ in trees) if iterations is None else iterations,
+            leaves=tuple(n for _, n in trees) if leaves is None else leaves,
             width=self.refine_width,
         ).fit(oof, sentence, [labels[h] for h in self.refined])
 

@@ -194,3 +194,8 @@ def test_each_head_has_its_own_default_trees() -> None:
     assert [m.n_features_in_ for m in tagger.refiner_.models_] == [5 * 8 + 2 + k for k in (1, 2, 3)]
     trees = [(m.max_iter, m.max_leaf_nodes) for m in tagger.refiner_.models_]
     assert trees == [(50, 31), (200, 15), (200, 15)]
+
+
+def test_only_heads_can_be_refined() -> None:
+    with pytest.raises(ValueError, match=r"\['place'\] are not heads"):
+        _fit(True, 5, ("action", "place"))

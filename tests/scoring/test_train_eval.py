@@ -208,6 +208,8 @@ def test_cv_command_checks_its_settings(data_dir: Path) -> None:
     # --tagger checks names against the span tagger's settings, not the classifier's
     wrong = CliRunner().invoke(app, [*args[:3], "--tagger", "--set", "word_range=[1,3]"])
     assert wrong.exit_code == 2 and "'word_range' is not one of" in wrong.output
+    no_head = CliRunner().invoke(app, [*args[:3], "--tagger", "--set", 'refined=["place"]'])
+    assert no_head.exit_code == 2 and "refined: the heads are" in no_head.output
     tagged = CliRunner().invoke(
         app, [*args[:3], "--tagger", "--set", 'refined=["target"]', "--folds", "3"]
     )

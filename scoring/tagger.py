@@ -91,6 +91,11 @@ _FILLER = frozenset(
 )
 
 
+def unknown_heads(names: Sequence[str]) -> list[str]:
+    """The names in `names` that are not heads of the tagger (what `refined` may list)."""
+    return sorted(set(names) - set(HEADS))
+
+
 def tokenize(text: str) -> Tokens:
     """Word and punctuation token offsets of `text`."""
     return [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
@@ -232,7 +237,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]
     ) -> SpanTagger:
         """Learn from threat sentences and their labelled span texts; `groups` (the
         document of each sentence) keep the second pass's folds apart."""
-        if unknown := sorted(set(self.refined) - set(HEADS)):
+        if unknown := unknown_heads(self.refined):
             raise ValueError(f"refined: {unknown} are not heads; the heads are {list(HEADS)}")
         toks = [tokenize(t) for t in texts]
         y: dict[str, list[int]] = {h: [] for h in HEADS}

@@ -123,14 +123,14 @@ def cross_validate(
     from scoring.cv import compare, compare_tagger
     from scoring.data import labelled_files, load_file, split
     from scoring.model import ThreatModel
-    from scoring.tagger import HEADS, SpanTagger
+    from scoring.tagger import HEADS, SpanTagger, unknown_heads
 
     params = dict(_setting(s) for s in settings or [])
     known = (SpanTagger() if tagger else ThreatModel()).get_params()
     for name in params:
         if name not in known:
             raise typer.BadParameter(f"{name!r} is not one of {sorted(known)}", param_hint="--set")
-    if tagger and not set(params.get("refined", ())) <= set(HEADS):
+    if tagger and unknown_heads(params.get("refined", ())):
         raise typer.BadParameter(f"refined: the heads are {list(HEADS)}", param_hint="--set")
     train, _ = split(ex for p in labelled_files(data_dir) for ex in load_file(p))
     result = (compare_tagger if tagger else compare)(train, params, folds, shuffle_seed)

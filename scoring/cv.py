@@ -12,10 +12,11 @@ training part again, so that comparison is a nested CV. Fold partitions differ w
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
@@ -26,11 +27,28 @@ from scoring.model import ThreatModel
 from scoring.train import fit_tagger
 
 Spans = list[dict[str, str | None]]
+IntArray = npt.NDArray[np.int64]
 
 
-def _folds(folds: int, shuffle_seed: int | None) -> GroupKFold:
+def splits(
+    examples: Sequence[Example],
+    folds: int = 5,
+    shuffle_seed: int | None = None,
+    fraction: float = 1.0,
+    seed: int = 0,
+) -> Iterator[tuple[IntArray, IntArray]]:
+    """(fit, held) indices of document-grouped folds. With `fraction` < 1, each fit part
+    keeps that share of its documents, drawn at random (`seed`), for learning curves."""
+    docs = np.asarray([e.doc for e in examples], dtype=object)
     shuffle = shuffle_seed is not None
-    return GroupKFold(folds, shuffle=shuffle, random_state=shuffle_seed if shuffle else None)
+    kfold = GroupKFold(folds, shuffle=shuffle, random_state=shuffle_seed if shuffle else None)
+    rng = np.random.default_rng(seed)
+    for fit, held in kfold.split(docs, groups=docs):
+        if fraction < 1.0:
+            names = np.unique(docs[fit])
+            size = min(len(names), max(2, round(fraction * len(names))))
+            fit = fit[np.isin(docs[fit], rng.choice(names, size=size, replace=False))]
+        yield fit, held
 
 
 def out_of_fold(
@@ -38,16 +56,17 @@ def out_of_fold(
     params: Mapping[str, Any],
     folds: int = 5,
     shuffle_seed: int | None = None,
+    fraction: float = 1.0,
+    seed: int = 0,
 ) -> Predictions:
     """Decisions of `ThreatModel(**params)` for every sentence, each from the fold that
-    did not see its document; severity as the scorer gives it (its likeliest level 1-3
-    for a threat, else 0)."""
+    did not see its document (fitted on `fraction` of the others, see `splits`);
+    severity as the scorer gives it (its likeliest level 1-3 for a threat, else 0)."""
     docs = [e.doc for e in examples]
-    kfold = _folds(folds, shuffle_seed)
     labels = np.array([[e.threat, e.conditional, e.severity] for e in examples])
     threat = np.zeros(len(examples), dtype=np.int64)
     cond, severity = threat.copy(), threat.copy()
-    for fit, held in kfold.split(examples, groups=docs):
+    for fit, held in splits(examples, folds, shuffle_seed, fraction, seed):
         model = ThreatModel(**params).fit(
             [examples[i].text for i in fit], labels[fit], [docs[i] for i in fit]
         )
@@ -86,11 +105,14 @@ def spans_out_of_fold(
     params: Mapping[str, Any],
     folds: int = 5,
     shuffle_seed: int | None = None,
+    fraction: float = 1.0,
+    seed: int = 0,
 ) -> Spans:
     """Span texts of `SpanTagger(**params)` for every threat sentence (with its gold
-    conditional flag), each from the fold that did not see its document."""
+    conditional flag), each from the fold that did not see its document (fitted on
+    `fraction` of the others, see `splits`)."""
     out: Spans = [{} for _ in threats]
-    for fit, held in _folds(folds, shuffle_seed).split(threats, groups=[e.doc for e in threats]):
+    for fit, held in splits(threats, folds, shuffle_seed, fraction, seed):
         tagger = fit_tagger([threats[i] for i in fit], params)
         for i, spans in zip(held, span_texts(tagger, [threats[i] for i in held]), strict=True):
             out[i] = spans

@@ -1,4 +1,4 @@
-"""Scoring commands of the `redline` CLI: score, train, eval, cv, bench scoring."""
+"""Scoring commands of the `redline` CLI: score, train, eval, cv, curve, bench scoring."""
 
 from __future__ import annotations
 
@@ -160,6 +160,53 @@ def _tagger_rows(result: dict[str, Any]) -> list[str]:
     ]
 
 
+def curve(
+    fractions: Annotated[
+        str, typer.Option("--fractions", help="Shares of the training documents, e.g. 0.25,0.5,1.")
+    ] = "0.25,0.5,1",
+    repeats: Annotated[
+        int, typer.Option("--repeats", min=1, help="Draws of each share below 1.")
+    ] = 2,
+    tagger: Annotated[
+        bool, typer.Option("--tagger", help="The span tagger's figures instead.")
+    ] = False,
+    folds: Annotated[int, typer.Option("--folds", min=2)] = 5,
+    shuffle_seed: Annotated[
+        int | None, typer.Option("--shuffle-seed", help="Shuffle the document folds.")
+    ] = None,
+    data_dir: DataDirOpt = DEFAULT_DATA_DIR,
+    as_json: JsonOpt = False,
+) -> None:
+    """Learning curve: cross-validated figures of the shipped settings on shares of the
+    training documents, and the gain per doubling of the data."""
+    from scoring.curve import learning_curve
+    from scoring.data import labelled_files, load_file, split
+
+    try:
+        shares = [float(f) for f in fractions.split(",")]
+        train, _ = split(ex for p in labelled_files(data_dir) for ex in load_file(p))
+        result = learning_curve(train, shares, repeats, folds, shuffle_seed, tagger)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--fractions") from exc
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo("\n".join(_curve_rows(result)))
+
+
+def _curve_rows(result: dict[str, Any]) -> list[str]:
+    rows = [f"{result['what']}, out of fold on {result['n']} training sentences"]
+    for p in result["points"]:
+        for name in (k for k in p if isinstance(p[k], dict)):
+            cells = ", ".join(f"{k} {v:.4f}" for k, v in p[name].items())
+            rows.append(f"{p['fraction']:.2f} ({p['fit_sentences']:.0f} fit) {name}: {cells}")
+    for name, slope in result["per_doubling"].items():
+        rows.append(
+            f"per doubling, {name}: " + ", ".join(f"{k} {v:+.4f}" for k, v in slope.items())
+        )
+    return rows
+
+
 def _setting(text: str) -> tuple[str, Any]:
     name, sep, value = text.partition("=")
     if not sep:
@@ -189,11 +236,12 @@ def bench_scoring(
 
 
 def register(app: typer.Typer) -> None:
-    """Add score, train, eval and `bench scoring` to the redline app."""
+    """Add score, train, eval, cv, curve and `bench scoring` to the redline app."""
     app.command("score")(score)
     app.command("train")(train)
     app.command("eval")(evaluate)
     app.command("cv")(cross_validate)
+    app.command("curve")(curve)
     bench = typer.Typer(help="Benchmarks.", no_args_is_help=True)
     bench.command("scoring")(bench_scoring)
     app.add_typer(bench, name="bench")

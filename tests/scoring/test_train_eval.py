@@ -12,7 +12,8 @@ from threadpoolctl import threadpool_info
 from typer.testing import CliRunner
 
 from scoring.artifact import CARD_FILE, DEFAULT_DIR, MODEL_FILE
-from scoring.cv import compare, compare_tagger
+from scoring.curve import learning_curve
+from scoring.cv import compare, compare_tagger, splits
 from scoring.data import is_test_doc, load_file, split
 from scoring.model import ThreatModel
 from scoring.report import run_eval
@@ -216,6 +217,75 @@ def test_cv_command_checks_its_settings(data_dir: Path) -> None:
     assert tagged.exit_code == 0, tagged.output
     assert tagged.output.startswith("condition: shipped ")
     assert "target_overlap: shipped " in tagged.output
+
+
+def test_splits_fit_on_a_random_share_of_each_fold_documents(data_dir: Path) -> None:
+    train, _ = split(load_file(data_dir / "own.jsonl"))
+    docs = [e.doc for e in train]
+    full = list(splits(train, folds=4))
+    half = list(splits(train, folds=4, fraction=0.5, seed=0))
+    again = list(splits(train, folds=4, fraction=0.5, seed=0))
+    other = list(splits(train, folds=4, fraction=0.5, seed=1))
+    assert [h.tolist() for _, h in half] == [h.tolist() for _, h in full]
+    for (fit, _), (part, _) in zip(full, half, strict=True):
+        fit_docs, part_docs = {docs[i] for i in fit}, {docs[i] for i in part}
+        assert part_docs < fit_docs and len(part_docs) == round(0.5 * len(fit_docs))
+        # whole documents: every sentence of a kept document is kept
+        assert sorted(part.tolist()) == [i for i in fit.tolist() if docs[i] in part_docs]
+    assert [f.tolist() for f, _ in again] == [f.tolist() for f, _ in half]
+    assert [f.tolist() for f, _ in other] != [f.tolist() for f, _ in half]
+    assert [f.tolist() for f, _ in splits(train, folds=4, fraction=1.0)] == [
+        f.tolist() for f, _ in full
+    ]
+
+
+def test_learning_curve_ends_at_the_cross_validated_figures(data_dir: Path) -> None:
+    train, _ = split(load_file(data_dir / "own.jsonl"))
+    curve = learning_curve(train, (1.0, 0.5), repeats=2, folds=3)
+    half, whole = curve["points"]
+    assert (half["fraction"], whole["fraction"]) == (0.5, 1.0)
+    assert (len(half["draws"]), len(whole["draws"])) == (2, 1)
+    assert half["fit_sentences"] < whole["fit_sentences"] < len(train)
+    shipped = compare(train, {}, folds=3)["shipped"]
+    assert whole["model"] == {
+        "threat_f1": shipped["threat"]["f1"],
+        "conditional_f1": shipped["conditional"]["f1"],
+        "severity_macro_f1": shipped["severity"]["macro_f1"],
+    }
+    for name in ("model", "tfidf_lr"):
+        for key, value in half[name].items():
+            assert value == pytest.approx(sum(d[name][key] for d in half["draws"]) / 2)
+            # two points one doubling apart: the slope is their difference
+            slope = curve["per_doubling"][name][key]
+            assert slope == pytest.approx(whole[name][key] - value)
+    with pytest.raises(ValueError, match="fractions"):
+        learning_curve(train, (0.0, 1.0))
+
+
+def test_tagger_learning_curve_ends_at_the_cross_validated_figures(data_dir: Path) -> None:
+    train, _ = split(load_file(data_dir / "own.jsonl"))
+    curve = learning_curve(train, (0.5, 1.0), repeats=1, folds=3, tagger=True)
+    assert curve["n"] == sum(e.threat for e in train)
+    shipped = compare_tagger(train, {}, folds=3)["shipped"]
+    whole = curve["points"][-1]["model"]
+    assert whole == {k: shipped[k] for k in whole}
+    assert {"condition", "action", "actor_overlap", "target_overlap"} <= set(whole)
+
+
+def test_curve_command(data_dir: Path) -> None:
+    app = typer.Typer()
+    register(app)
+    args = ["curve", "--data-dir", str(data_dir), "--folds", "3"]
+    bad = CliRunner().invoke(app, [*args, "--fractions", "0.5,2"])
+    assert bad.exit_code == 2 and "fractions must lie in (0, 1]" in bad.output
+    words = CliRunner().invoke(app, [*args, "--fractions", "half"])
+    assert words.exit_code == 2 and "--fractions" in words.output
+    ok = CliRunner().invoke(app, [*args, "--fractions", "0.5,1", "--repeats", "1"])
+    assert ok.exit_code == 0, ok.output
+    lines = ok.output.splitlines()
+    assert lines[0].startswith("classification, out of fold on ")
+    assert any(line.startswith("1.00 (") and " tfidf_lr: threat_f1 " in line for line in lines)
+    assert lines[-1].startswith("per doubling, tfidf_lr: threat_f1 ")
 
 
 def test_eval_compares_two_artefacts_on_the_same_documents(data_dir: Path) -> None:

@@ -36,10 +36,11 @@ def _classifier(
 ) -> dict[str, Figures]:
     model = out_of_fold(examples, {}, folds, shuffle_seed, fraction, seed)
     base = _baseline_out_of_fold(examples, folds, shuffle_seed, fraction, seed)
-    return {"model": _headline(examples, model), "tfidf_lr": _headline(examples, base)}
+    return {"model": headline(examples, model), "tfidf_lr": headline(examples, base)}
 
 
-def _headline(examples: Sequence[Example], pred: Predictions) -> Figures:
+def headline(examples: Sequence[Example], pred: Predictions) -> Figures:
+    """Threat F1, conditional-threat F1 and severity macro-F1 of `pred`."""
     fig = figures(examples, pred)
     return {
         "threat_f1": fig["threat"]["f1"],

@@ -62,19 +62,26 @@ def out_of_fold(
     """Decisions of `ThreatModel(**params)` for every sentence, each from the fold that
     did not see its document (fitted on `fraction` of the others, see `splits`);
     severity as the scorer gives it (its likeliest level 1-3 for a threat, else 0)."""
-    docs = [e.doc for e in examples]
-    labels = np.array([[e.threat, e.conditional, e.severity] for e in examples])
-    threat = np.zeros(len(examples), dtype=np.int64)
-    cond, severity = threat.copy(), threat.copy()
+    out = np.zeros((3, len(examples)), dtype=np.int64)
     for fit, held in splits(examples, folds, shuffle_seed, fraction, seed):
-        model = ThreatModel(**params).fit(
-            [examples[i].text for i in fit], labels[fit], [docs[i] for i in fit]
-        )
-        probs = model.predict_all([examples[i].text for i in held])
-        is_threat, is_cond = model.decide(probs)
-        threat[held], cond[held] = is_threat, is_cond
-        severity[held] = np.where(is_threat, 1 + probs.severity[:, 1:].argmax(axis=1), 0)
-    return Predictions(threat.tolist(), cond.tolist(), severity.tolist())
+        model = fit_model([examples[i] for i in fit], params)
+        out[:, held] = decisions(model, [examples[i].text for i in held])
+    return Predictions(*(row.tolist() for row in out))
+
+
+def fit_model(examples: Sequence[Example], params: Mapping[str, Any]) -> ThreatModel:
+    """`ThreatModel(**params)` fitted on `examples`, their documents as calibration groups."""
+    labels = np.array([[e.threat, e.conditional, e.severity] for e in examples])
+    return ThreatModel(**params).fit([e.text for e in examples], labels, [e.doc for e in examples])
+
+
+def decisions(model: ThreatModel, texts: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Rows threat, conditional threat and severity (its likeliest level 1-3 for a threat,
+    else 0, as the scorer gives it) of each of `texts`."""
+    probs = model.predict_all(texts)
+    is_threat, is_cond = model.decide(probs)
+    severity = np.where(is_threat, 1 + probs.severity[:, 1:].argmax(axis=1), 0)
+    return np.vstack((is_threat, is_cond, severity)).astype(np.int64)
 
 
 def compare(

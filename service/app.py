@@ -16,6 +16,7 @@ from service.api import (
     health,
     items,
     keys,
+    labels,
     metrics,
     model,
     risk,
@@ -26,7 +27,7 @@ from service.api import (
     subscriptions,
     threats,
 )
-from service.auth import admin_access, read_access
+from service.auth import admin_access, label_access, read_access
 from service.config import Settings
 from service.jobs import build_scheduler
 from service.limits import BodyLimit
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in (*read_routers, subscriptions.router, deliveries.router, items.router):
         app.include_router(router, dependencies=[read_access])
+    app.include_router(labels.router, dependencies=[read_access])
+    app.include_router(labels.label_router, dependencies=[label_access])
     admin_routers = (actors.admin_router, keys.router, rules.router, silences.router)
     for router in (*admin_routers, deliveries.admin_router, feeds.router, items.admin_router):
         app.include_router(router, dependencies=[admin_access])

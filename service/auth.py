@@ -43,10 +43,19 @@ _verified_lock = threading.Lock()
 
 
 class Scope(StrEnum):
-    """What a key may do; `admin` includes `read`."""
+    """What a key may do; `label` includes `read`, and `admin` includes both."""
 
     READ = "read"
+    LABEL = "label"
     ADMIN = "admin"
+
+
+# The scopes that grant each scope.
+_GRANTED_BY = {
+    Scope.READ: frozenset(Scope),
+    Scope.LABEL: frozenset({Scope.LABEL, Scope.ADMIN}),
+    Scope.ADMIN: frozenset({Scope.ADMIN}),
+}
 
 
 def _digest(token: str) -> str:
@@ -92,6 +101,16 @@ def scope_of(session: Session, token: str, *, admin_token: str | None) -> Scope 
     return Scope(row.scope) if hmac.compare_digest(digest, row.key_hash) else None
 
 
+def key_name(session: Session, token: str, *, admin_token: str | None) -> str:
+    """Whose a valid token is: its key's name, or "admin" for the `admin_api_key` setting."""
+    if admin_token is not None and hmac.compare_digest(_digest(token), _digest(admin_token)):
+        return "admin"
+    parts = token.split("_", 2)
+    prefix = parts[1] if len(parts) == 3 else ""
+    row = session.exec(select(ApiKey).where(col(ApiKey.prefix) == prefix)).first()
+    return row.name if row is not None else "unknown"
+
+
 def _remembered(engine: Engine, token: str) -> Scope | None:
     with _verified_lock:
         hit = _verified.get((str(engine.url), _digest(token)))
@@ -128,12 +147,13 @@ def require(scope: Scope) -> Callable[[RuntimeDep, Credentials], Awaitable[Scope
         )
         if granted is None:
             raise HTTPException(401, "unknown or revoked API key", _CHALLENGE)
-        if scope is Scope.ADMIN and granted is not Scope.ADMIN:
-            raise HTTPException(403, "this route needs an API key with the admin scope")
+        if granted not in _GRANTED_BY[scope]:
+            raise HTTPException(403, f"this route needs an API key with the {scope} scope")
         return granted
 
     return check
 
 
 read_access = Depends(require(Scope.READ))
+label_access = Depends(require(Scope.LABEL))
 admin_access = Depends(require(Scope.ADMIN))

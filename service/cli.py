@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from service import cli_alerts, cli_ingest, cli_risk, cli_scoring
+from service import cli_alerts, cli_ingest, cli_labels, cli_risk, cli_scoring
 from service.config import Settings
 from service.db import make_engine, upgrade
 
@@ -31,6 +31,7 @@ bench_app = group("bench")
 cli_alerts.register(app, bench_app)
 cli_ingest.register(app, bench_app)
 cli_risk.register(app, bench_app)
+cli_labels.register(app)
 
 
 @app.command()

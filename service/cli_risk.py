@@ -76,7 +76,7 @@ def train_triggers(
 
 @keys_app.command("create")
 def create_key(
-    scope: Annotated[str, typer.Option(help="read or admin.")] = "read",
+    scope: Annotated[str, typer.Option(help="read, label or admin.")] = "read",
     name: Annotated[str, typer.Option(help="Who or what the key is for.")] = "cli",
 ) -> None:
     """Create an API key in the configured database and print its token once."""
@@ -88,7 +88,7 @@ def create_key(
     from service.db import make_engine, upgrade
 
     if scope not in {s.value for s in Scope}:
-        raise typer.BadParameter("read or admin", param_hint="--scope")
+        raise typer.BadParameter("read, label or admin", param_hint="--scope")
     engine = make_engine(Settings().database_url)
     try:
         upgrade(engine)

@@ -134,7 +134,7 @@ class KeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=128)
-    scope: Literal["read", "admin"]
+    scope: Literal["read", "label", "admin"]
 
 
 class KeyRead(BaseModel):

@@ -13,6 +13,7 @@ from service.tables.alerting import (
 )
 from service.tables.core import Delivery, DeliveryAttempt, Feed, Item, Statement
 from service.tables.ingest import ItemFeed
+from service.tables.labels import StatementLabel
 from service.tables.risk import Actor, ActorAlias, ApiKey, ThreatWatch, TriggerLink
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "ItemFeed",
     "Silence",
     "Statement",
+    "StatementLabel",
     "Subscription",
     "SubscriptionRule",
     "ThreatWatch",

@@ -75,6 +75,6 @@ class ApiKey(SQLModel, table=True):
     name: str = Field(max_length=128)
     prefix: str = Field(max_length=16, unique=True)
     key_hash: str = Field(max_length=64)
-    scope: str = Field(max_length=16)  # read | admin
+    scope: str = Field(max_length=16)  # read | label | admin
     created_at: datetime = _created()
     revoked_at: datetime | None = _time()

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import typer
 from threadpoolctl import threadpool_info
@@ -13,12 +14,14 @@ from typer.testing import CliRunner
 
 from scoring.artifact import CARD_FILE, DEFAULT_DIR, MODEL_FILE
 from scoring.curve import learning_curve
-from scoring.cv import compare, compare_tagger, splits
+from scoring.cv import compare, compare_tagger, fit_model, splits
 from scoring.data import is_test_doc, load_file, split
 from scoring.model import ThreatModel
 from scoring.report import run_eval
+from scoring.sampling import RULES, next_labels, sampling_curve
 from scoring.scorer import load_scorer
 from scoring.train import train_artifact
+from service.cli import app as redline
 from service.cli_scoring import register
 
 # own words: templates filled with invented actors, targets and triggers
@@ -272,6 +275,32 @@ def test_tagger_learning_curve_ends_at_the_cross_validated_figures(data_dir: Pat
     assert {"condition", "action", "actor_overlap", "target_overlap"} <= set(whole)
 
 
+def test_the_uncertain_rule_takes_the_sentences_nearest_the_threshold(data_dir: Path) -> None:
+    train, _ = split(load_file(data_dir / "own.jsonl"))
+    model = fit_model(train[:20], {})
+    texts = [e.text for e in train[20:]]
+    margin = np.abs(model.predict_all(texts).threat - model.threat_.threshold_)
+    picked = next_labels("uncertain", model, texts, 5, np.random.default_rng(0))
+    rest = np.setdiff1d(np.arange(len(texts)), picked)
+    assert len(set(picked.tolist())) == 5 and margin[picked].max() <= margin[rest].min()
+    drawn = next_labels("random", model, texts, 5, np.random.default_rng(0))
+    assert len(set(drawn.tolist())) == 5 and drawn.max() < len(texts)
+
+
+def test_sampling_curve_compares_the_rules_at_the_same_label_counts(data_dir: Path) -> None:
+    train, _ = split(load_file(data_dir / "own.jsonl"))
+    result = sampling_curve(train, start=0.3, batch=4, rounds=2, folds=3)
+    first, *later = result["rounds"]
+    assert first["uncertain"] == first["random"]  # both rules start from the same model
+    assert [r["added"] for r in result["rounds"]] == [0, 4, 8]
+    assert [r["fit_sentences"] - first["fit_sentences"] for r in later] == [4.0, 8.0]
+    for r in result["rounds"]:
+        assert set(RULES) <= set(r)
+        assert set(r["random"]) == {"threat_f1", "conditional_f1", "severity_macro_f1"}
+    with pytest.raises(ValueError, match="fewer than"):
+        sampling_curve(train, start=0.3, batch=100, rounds=2, folds=3)
+
+
 def test_curve_command(data_dir: Path) -> None:
     app = typer.Typer()
     register(app)
@@ -286,6 +315,17 @@ def test_curve_command(data_dir: Path) -> None:
     assert lines[0].startswith("classification, out of fold on ")
     assert any(line.startswith("1.00 (") and " tfidf_lr: threat_f1 " in line for line in lines)
     assert lines[-1].startswith("per doubling, tfidf_lr: threat_f1 ")
+
+
+def test_labels_simulate_command(data_dir: Path) -> None:
+    args = ["labels", "simulate", "--data-dir", str(data_dir), "--folds", "3", "--start", "0.3"]
+    too_many = CliRunner().invoke(redline, [*args, "--batch", "100"])
+    assert too_many.exit_code == 2 and "fewer than 400 sentences to add" in too_many.output
+    ok = CliRunner().invoke(redline, [*args, "--batch", "4", "--rounds", "1"])
+    assert ok.exit_code == 0, ok.output
+    lines = ok.output.splitlines()
+    assert lines[0].startswith("out of fold on ") and len(lines) == 3
+    assert lines[2].startswith("+4 labels (") and "; random: threat_f1 " in lines[2]
 
 
 def test_eval_compares_two_artefacts_on_the_same_documents(data_dir: Path) -> None:

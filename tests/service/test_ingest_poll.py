@@ -15,8 +15,10 @@ from werkzeug import Request, Response
 
 from service.ingest import register_feed
 from service.jobs import poll_feeds
+from service.labels import put_label
 from service.runtime import Runtime, build_runtime
-from service.tables import Feed, Item, ItemFeed, Statement
+from service.schemas_labels import LabelWrite
+from service.tables import Feed, Item, ItemFeed, Statement, StatementLabel
 from service.times import utcnow
 from tests.service.feedkit import (
     CALM,
@@ -250,3 +252,30 @@ def test_a_story_updated_in_place_is_rescored_only_when_its_text_changed(
     assert third == second  # same text again: nothing re-scored
     with Session(runtime.engine) as session:
         assert len(session.exec(select(Item)).all()) == 2
+
+
+def test_a_labelled_statement_outlives_the_rescoring_of_its_story(
+    runtime: Runtime, server: HTTPServer
+) -> None:
+    v1 = rss2([Entry("Talks", CALM, guid="u1")])
+    v2 = rss2([Entry("Talks", THREAT, guid="u1")])
+    for body in (v1, v2):
+        server.expect_ordered_request("/live").respond_with_data(body)
+    register_feed(runtime.engine, server.url_for("/live"), interval_s=300)
+    poll_feeds(runtime)
+    with Session(runtime.engine) as session:
+        before = {s.id: s.text for s in session.exec(select(Statement)).all()}
+        (calm_id,) = [sid for sid, text in before.items() if text == CALM]
+        assert calm_id is not None
+        put_label(session, calm_id, LabelWrite(threat=0, conditional=0, severity=0), "analyst")
+    make_due(runtime)
+    poll_feeds(runtime)
+    with Session(runtime.engine) as session:
+        after = {s.id: s.text for s in session.exec(select(Statement)).all()}
+        label = session.get(StatementLabel, calm_id)
+    # the new text is scored and the old unlabelled statements dropped, as before; the
+    # labelled sentence stays, with its label
+    assert THREAT in after.values()
+    assert after[calm_id] == CALM and list(after.values()).count(CALM) == 1
+    assert not (set(before) - {calm_id}) & set(after)
+    assert label is not None and label.labelled_by == "analyst"

@@ -1,0 +1,72 @@
+"""Analysts label stored statements; the queue shows what is most worth labelling next."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from service import labels
+from service.auth import Credentials, key_name
+from service.deps import RuntimeDep, SessionDep
+from service.schemas_labels import LabelRead, LabelWrite, QueuedStatement
+from service.tables import StatementLabel
+
+router = APIRouter(prefix="/v1/statements", tags=["labels"])
+label_router = APIRouter(tags=["labels"])
+
+
+def _read(row: StatementLabel) -> LabelRead:
+    return LabelRead.model_validate(row, from_attributes=True)
+
+
+@router.get("/{statement_id}/label", response_model=LabelRead)
+def get_label(statement_id: int, session: SessionDep) -> LabelRead:
+    """The analyst's label of a statement."""
+    return _read(labels.get_label(session, statement_id))
+
+
+@label_router.put("/v1/statements/{statement_id}/label", response_model=LabelRead)
+def put_label(
+    statement_id: int,
+    body: LabelWrite,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    credentials: Credentials,
+) -> LabelRead:
+    """Labels a statement (a new label replaces the old), as LABELS.md labels a sentence;
+    the spans must be written in its text. Needs a key with the label scope."""
+    secret = runtime.settings.admin_api_key
+    by = key_name(
+        session,
+        credentials.credentials if credentials else "",
+        admin_token=secret.get_secret_value() if secret is not None else None,
+    )
+    return _read(labels.put_label(session, statement_id, body, by))
+
+
+@label_router.delete("/v1/statements/{statement_id}/label", status_code=204)
+def delete_label(statement_id: int, session: SessionDep) -> Response:
+    """Removes a statement's label."""
+    labels.delete_label(session, statement_id)
+    return Response(status_code=204)
+
+
+@label_router.get("/v1/labels/queue", response_model=list[QueuedStatement])
+def label_queue(
+    session: SessionDep,
+    runtime: RuntimeDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    since: Annotated[datetime | None, Query(description="Scored at or after (ISO 8601).")] = None,
+) -> list[QueuedStatement]:
+    """Unlabelled statements of the loaded model, the ones it is least sure of first
+    (P(threat) nearest its threshold): where a label teaches the model most."""
+    scorer = runtime.scorer
+    return labels.queue(
+        session,
+        model_version=scorer.card.model_version,
+        threshold=scorer.model.threat_.threshold_,
+        limit=limit,
+        since=since,
+    )

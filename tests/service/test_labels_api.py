@@ -1,0 +1,183 @@
+"""Analysts' labels over HTTP and their export as labelled data, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+from typer.testing import CliRunner
+
+from scoring.data import is_test_doc, load_file, split
+from service.cli import app
+from service.tables import Statement, StatementLabel
+from tests.service.risk_fixtures import client, engine_of, store
+
+__all__ = ["client"]
+
+# own words, written for these tests
+THREAT = "The delta militia warned it will shell the harbour if the convoy sails."
+PLAIN = "The delta council opened a harbour museum on Sunday."
+LABEL = {
+    "threat": 1,
+    "conditional": 1,
+    "severity": 2,
+    "actor": "The delta militia",
+    "target": "the harbour",
+    "condition": "if the convoy sails",
+    "action": "shell the harbour",
+}
+
+
+def _key(client: TestClient, scope: str, name: str) -> dict[str, str]:
+    made = client.post("/v1/admin/keys", json={"name": name, "scope": scope})
+    assert made.status_code == 201, made.text
+    return {"Authorization": f"Bearer {made.json()['token']}"}
+
+
+def _as_loaded_model(client: TestClient, *ids: int) -> None:
+    """Statements stored by the fixtures carry model version "test"; the queue reads only
+    the loaded model's statements."""
+    version = client.get("/v1/model").json()["model_version"]
+    with Session(engine_of(client)) as session:
+        session.execute(
+            update(Statement).where(col(Statement.id).in_(ids)).values(model_version=version)
+        )
+        session.commit()
+
+
+def test_a_label_is_stored_replaced_read_and_removed(client: TestClient) -> None:
+    sid = store(engine_of(client), THREAT)
+    analyst = _key(client, "label", "analyst-ana")
+    put = client.put(f"/v1/statements/{sid}/label", json=LABEL, headers=analyst)
+    assert put.status_code == 200, put.text
+    body = put.json()
+    assert {k: body[k] for k in LABEL} == LABEL
+    assert body["statement_id"] == sid and body["labelled_by"] == "analyst-ana"
+    # a second reading replaces the first, and names who gave it
+    again = {**LABEL, "conditional": 0, "condition": None, "severity": 3}
+    assert client.put(f"/v1/statements/{sid}/label", json=again).status_code == 200
+    read = client.get(f"/v1/statements/{sid}/label", headers=_key(client, "read", "reader"))
+    assert read.status_code == 200
+    assert read.json()["severity"] == 3 and read.json()["condition"] is None
+    assert read.json()["labelled_by"] == "admin"
+    with Session(engine_of(client)) as session:
+        assert len(session.exec(select(StatementLabel)).all()) == 1
+    assert client.delete(f"/v1/statements/{sid}/label", headers=analyst).status_code == 204
+    gone = client.get(f"/v1/statements/{sid}/label")
+    assert gone.status_code == 404
+    assert gone.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "says"),
+    [
+        ({"conditional": 1, "threat": 0, "severity": 0}, 422, "only for a threat"),
+        ({"severity": 0}, 422, "severity is 0 exactly when threat is 0"),
+        ({"threat": 0, "conditional": 0, "condition": None}, 422, "severity is 0"),
+        ({"conditional": 0}, 422, "only on a conditional threat"),
+        ({"target": "the airport"}, 422, "target: not written in the text"),
+        ({"threat": "1"}, 422, "threat"),
+        ({"severity": 4}, 422, "severity"),
+        ({"actor": ""}, 422, "actor"),
+        ({"mood": "tense"}, 422, "mood"),
+    ],
+)
+def test_a_label_against_the_rules_is_a_problem_and_keeps_the_stored_one(
+    client: TestClient, change: dict[str, object], status: int, says: str
+) -> None:
+    sid = store(engine_of(client), THREAT)
+    assert client.put(f"/v1/statements/{sid}/label", json=LABEL).status_code == 200
+    bad = client.put(f"/v1/statements/{sid}/label", json={**LABEL, **change})
+    assert bad.status_code == status
+    assert bad.headers["content-type"] == "application/problem+json"
+    assert says in bad.json()["detail"]
+    kept = client.get(f"/v1/statements/{sid}/label").json()
+    assert {k: kept[k] for k in LABEL} == LABEL
+
+
+def test_unknown_statements_and_narrow_keys_are_refused(client: TestClient) -> None:
+    sid = store(engine_of(client), THREAT)
+    missing = client.put("/v1/statements/999999/label", json=LABEL)
+    assert missing.status_code == 404 and "no statement 999999" in missing.json()["detail"]
+    assert client.put("/v1/statements/abc/label", json=LABEL).status_code == 422
+    reader = _key(client, "read", "reader")
+    refused = client.put(f"/v1/statements/{sid}/label", json=LABEL, headers=reader)
+    assert refused.status_code == 403 and "label scope" in refused.json()["detail"]
+    assert client.get("/v1/labels/queue", headers=reader).status_code == 403
+    analyst = _key(client, "label", "analyst")
+    # the label scope reads, but does not administer
+    assert client.get("/v1/statements", headers=analyst).status_code == 200
+    assert client.get("/v1/admin/keys", headers=analyst).status_code == 403
+    nobody = {"Authorization": "Bearer rl_nope_nope"}
+    assert client.put(f"/v1/statements/{sid}/label", json=LABEL, headers=nobody).status_code == 401
+    with Session(engine_of(client)) as session:
+        assert session.exec(select(StatementLabel)).all() == []
+
+
+def test_the_queue_puts_the_least_certain_unlabelled_statements_first(
+    client: TestClient,
+) -> None:
+    engine = engine_of(client)
+    threshold = client.get("/v1/model").json()["threat_threshold"]
+    assert 0.3 <= threshold <= 0.7  # room for the distances below on both sides
+    # own words; P(threat) at chosen distances from the model's threshold
+    far = store(engine, "The river guild repaired the old bridge.", threat=threshold - 0.3)
+    near = store(engine, "The hill front hinted at a response.", threat=threshold + 0.02)
+    nearer = store(engine, "The hill front spoke of consequences.", threat=threshold - 0.01)
+    copy = store(engine, "The hill front spoke of consequences.", threat=threshold - 0.01)
+    sure = store(engine, THREAT, threat=threshold + 0.25)
+    other_model = store(engine, "The hill front mentioned options.", threat=threshold)
+    _as_loaded_model(client, far, near, nearer, copy, sure)
+    queue = client.get("/v1/labels/queue").json()
+    assert [q["statement_id"] for q in queue] == [nearer, copy, near, sure, far]
+    assert queue[0]["margin"] == pytest.approx(0.01)
+    assert other_model not in [q["statement_id"] for q in queue]
+    # labelling one copy of a sentence takes its other copy (same story) off the queue
+    plain = {"threat": 0, "conditional": 0, "severity": 0}
+    assert client.put(f"/v1/statements/{nearer}/label", json=plain).status_code == 200
+    queue = client.get("/v1/labels/queue", params={"limit": 2}).json()
+    assert [q["statement_id"] for q in queue] == [near, sure]
+    assert client.get("/v1/labels/queue", params={"limit": 0}).status_code == 422
+
+
+def test_export_writes_labelled_data_the_trainer_reads(
+    client: TestClient, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    engine = engine_of(client)
+    threat = store(engine, THREAT, link="https://news.example/harbour")
+    plain = store(engine, PLAIN)
+    copy = store(engine, PLAIN)  # the same sentence from another outlet: exported once
+    unlabelled = store(engine, "The delta guard held a parade.")
+    assert client.put(f"/v1/statements/{threat}/label", json=LABEL).status_code == 200
+    nothing = {"threat": 0, "conditional": 0, "severity": 0}
+    assert client.put(f"/v1/statements/{plain}/label", json=nothing).status_code == 200
+    assert client.put(f"/v1/statements/{copy}/label", json=nothing).status_code == 200
+    monkeypatch.setenv("REDLINE_DATABASE_URL", database_url)
+    out = tmp_path / "analysts.jsonl"
+    result = CliRunner().invoke(app, ["labels", "export", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["sentences"] == 2
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {r["id"] for r in rows} == {f"redline-statement-{copy}", f"redline-statement-{threat}"}
+    assert f"redline-statement-{unlabelled}" not in {r["id"] for r in rows}
+    examples = {e.text: e for e in load_file(out)}
+    assert set(examples) == {THREAT, PLAIN}
+    got = examples[THREAT]
+    assert (got.threat, got.conditional, got.severity) == (1, 1, 2)
+    assert (got.actor, got.target, got.condition, got.action) == (
+        LABEL["actor"],
+        LABEL["target"],
+        LABEL["condition"],
+        LABEL["action"],
+    )
+    source = next(r["source"] for r in rows if r["text"] == THREAT)
+    assert source == "https://news.example/harbour"
+    # the item is the document: the split keeps an article's sentences on one side
+    train, test = split(examples.values())
+    assert all(is_test_doc(e.doc) for e in test) and not any(is_test_doc(e.doc) for e in train)
+    printed = CliRunner().invoke(app, ["labels", "export"])
+    assert printed.exit_code == 0 and len(printed.output.splitlines()) == 2

@@ -1,8 +1,9 @@
 """Which sentences to label next, simulated on the training documents.
 
-The service's label queue offers first the statements whose P(threat) is nearest the
-model's threshold (uncertainty sampling). `sampling_curve` checks that rule against labels
-drawn at random: in every fold of the document-grouped CV, a model starts from a random
+The service's label queue offers first the statements the model is least sure of:
+`margin`, the distance of P(threat) to the threat threshold or of P(conditional threat) to
+its own, whichever is nearer (uncertainty sampling over both decisions). `sampling_curve`
+checks that rule against labels drawn at random: in every fold of the document-grouped CV, a model starts from a random
 share of the fold's fitting documents, then `rounds` times takes `batch` more labelled
 sentences from the rest of them, chosen by each rule, is refitted, and predicts the
 held-out fold. Every round's figures are out of fold over all the training sentences, so
@@ -26,6 +27,16 @@ from scoring.model import ThreatModel
 
 RULES = ("uncertain", "random")
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+def margin(
+    threat: FloatArray, conditional: FloatArray, threat_cut: float, conditional_cut: float
+) -> FloatArray:
+    """How near each sentence is to a decision: the nearer of P(threat) to its threshold and
+    P(conditional threat) to its own (the service's queue orders by the same formula)."""
+    out: FloatArray = np.minimum(np.abs(threat - threat_cut), np.abs(conditional - conditional_cut))
+    return out
 
 
 def sampling_curve(
@@ -91,8 +102,10 @@ def sampling_curve(
 def next_labels(
     rule: str, model: ThreatModel, texts: list[str], batch: int, draw: np.random.Generator
 ) -> IntArray:
-    """Positions in `texts` of the next `batch` sentences to label under `rule`."""
+    """Positions in `texts` of the next `batch` sentences to label under `rule`: the
+    smallest `margin` first, or at random."""
     if rule == "random":
         return np.asarray(draw.choice(len(texts), size=batch, replace=False), dtype=np.int64)
-    margin = np.abs(model.predict_all(texts).threat - model.threat_.threshold_)
-    return np.asarray(np.argsort(margin, kind="stable")[:batch], dtype=np.int64)
+    p = model.predict_all(texts)
+    near = margin(p.threat, p.conditional, model.threat_.threshold_, model.conditional_.threshold_)
+    return np.asarray(np.argsort(near, kind="stable")[:batch], dtype=np.int64)

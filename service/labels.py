@@ -3,10 +3,11 @@ and the labels' export in the schema of the labelled data.
 
 The learning curves (`redline curve`) show the model limited by how much labelled data it
 has, so labels are kept for retraining. The queue puts first what the loaded model is
-least sure of (P(threat) nearest its threshold): uncertainty sampling, where a label
-teaches the most. A label belongs to the sentence: once one statement is labelled, its
-other copies (the same story, or the same sentence scored by another model version)
-leave the queue, and the export writes each sentence once, with its latest label.
+least sure of (`scoring.sampling.margin`: P(threat) or P(conditional threat), whichever is
+nearer its threshold), which `redline labels simulate` found to teach the model more per
+label than labels drawn at random. A label belongs to the sentence: once one statement is
+labelled, its other copies (the same story, or the same sentence scored by another model
+version) leave the queue, and the export writes each sentence once, with its latest label.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import case, exists, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -73,11 +74,12 @@ def queue(
     session: Session,
     *,
     model_version: str,
-    threshold: float,
+    thresholds: tuple[float, float],
     limit: int,
     since: datetime | None = None,
 ) -> list[QueuedStatement]:
-    """Unlabelled statements scored by `model_version`, P(threat) nearest `threshold` first."""
+    """Unlabelled statements scored by `model_version`, the smallest margin to the model's
+    (threat, conditional threat) `thresholds` first (`scoring.sampling.margin` in SQL)."""
     other = aliased(Statement)
     labelled = (
         select(StatementLabel.statement_id)
@@ -91,7 +93,9 @@ def queue(
             )
         )
     )
-    margin = func.abs(col(Statement.threat) - threshold)
+    to_threat = func.abs(col(Statement.threat) - thresholds[0])
+    to_conditional = func.abs(col(Statement.conditional) - thresholds[1])
+    margin = case((to_threat <= to_conditional, to_threat), else_=to_conditional)
     query = (
         select(Statement, col(Item.link), margin)
         .join(Item, col(Item.id) == col(Statement.item_id))

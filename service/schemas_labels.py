@@ -55,6 +55,9 @@ class QueuedStatement(BaseModel):
     threat: float
     conditional: float
     severity: int
-    margin: float = Field(description="|P(threat) - the model's threat threshold|.")
+    margin: float = Field(
+        description="The nearer of |P(threat) - threat threshold| and "
+        "|P(conditional threat) - conditional threshold|."
+    )
     link: str | None
     scored_at: datetime

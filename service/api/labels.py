@@ -60,13 +60,13 @@ def label_queue(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     since: Annotated[datetime | None, Query(description="Scored at or after (ISO 8601).")] = None,
 ) -> list[QueuedStatement]:
-    """Unlabelled statements of the loaded model, the ones it is least sure of first
-    (P(threat) nearest its threshold): where a label teaches the model most."""
-    scorer = runtime.scorer
+    """Unlabelled statements of the loaded model, the ones it is least sure of first:
+    P(threat) or P(conditional threat), whichever is nearer its threshold."""
+    model = runtime.scorer.model
     return labels.queue(
         session,
-        model_version=scorer.card.model_version,
-        threshold=scorer.model.threat_.threshold_,
+        model_version=runtime.scorer.card.model_version,
+        thresholds=(model.threat_.threshold_, model.conditional_.threshold_),
         limit=limit,
         since=since,
     )

@@ -18,7 +18,7 @@ from scoring.cv import compare, compare_tagger, fit_model, splits
 from scoring.data import is_test_doc, load_file, split
 from scoring.model import ThreatModel
 from scoring.report import run_eval
-from scoring.sampling import RULES, next_labels, sampling_curve
+from scoring.sampling import RULES, margin, next_labels, sampling_curve
 from scoring.scorer import load_scorer
 from scoring.train import train_artifact
 from service.cli import app as redline
@@ -275,14 +275,20 @@ def test_tagger_learning_curve_ends_at_the_cross_validated_figures(data_dir: Pat
     assert {"condition", "action", "actor_overlap", "target_overlap"} <= set(whole)
 
 
-def test_the_uncertain_rule_takes_the_sentences_nearest_the_threshold(data_dir: Path) -> None:
+def test_the_uncertain_rule_takes_the_sentences_nearest_a_threshold(data_dir: Path) -> None:
     train, _ = split(load_file(data_dir / "own.jsonl"))
     model = fit_model(train[:20], {})
     texts = [e.text for e in train[20:]]
-    margin = np.abs(model.predict_all(texts).threat - model.threat_.threshold_)
+    probs = model.predict_all(texts)
+    cuts = (model.threat_.threshold_, model.conditional_.threshold_)
+    near = margin(probs.threat, probs.conditional, *cuts)
+    # the nearer of the two distances
+    assert near == pytest.approx(
+        [min(abs(t - cuts[0]), abs(c - cuts[1])) for t, c in zip(*probs[:2], strict=True)]
+    )
     picked = next_labels("uncertain", model, texts, 5, np.random.default_rng(0))
     rest = np.setdiff1d(np.arange(len(texts)), picked)
-    assert len(set(picked.tolist())) == 5 and margin[picked].max() <= margin[rest].min()
+    assert len(set(picked.tolist())) == 5 and near[picked].max() <= near[rest].min()
     drawn = next_labels("random", model, texts, 5, np.random.default_rng(0))
     assert len(set(drawn.tolist())) == 5 and drawn.max() < len(texts)
 

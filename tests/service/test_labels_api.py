@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from scoring.data import is_test_doc, load_file, split
+from scoring.sampling import margin
 from service.cli import app
 from service.tables import Statement, StatementLabel
 from tests.service.risk_fixtures import client, engine_of, store
@@ -122,25 +124,38 @@ def test_the_queue_puts_the_least_certain_unlabelled_statements_first(
     client: TestClient,
 ) -> None:
     engine = engine_of(client)
-    threshold = client.get("/v1/model").json()["threat_threshold"]
-    assert 0.3 <= threshold <= 0.7  # room for the distances below on both sides
-    # own words; P(threat) at chosen distances from the model's threshold
-    far = store(engine, "The river guild repaired the old bridge.", threat=threshold - 0.3)
-    near = store(engine, "The hill front hinted at a response.", threat=threshold + 0.02)
-    nearer = store(engine, "The hill front spoke of consequences.", threat=threshold - 0.01)
-    copy = store(engine, "The hill front spoke of consequences.", threat=threshold - 0.01)
-    sure = store(engine, THREAT, threat=threshold + 0.25)
-    other_model = store(engine, "The hill front mentioned options.", threat=threshold)
-    _as_loaded_model(client, far, near, nearer, copy, sure)
+    card = client.get("/v1/model").json()
+    cuts = (card["threat_threshold"], card["conditional_threshold"])
+    assert all(0.3 <= c <= 0.7 for c in cuts)  # room for the distances below on both sides
+    # own words; (P(threat), P(conditional threat)) at chosen distances from the thresholds
+    probs = {
+        "The river guild repaired the old bridge.": (cuts[0] - 0.3, 0.0),
+        "The hill front hinted at a response.": (cuts[0] + 0.04, cuts[1] - 0.3),
+        "The hill front spoke of consequences.": (cuts[0] - 0.01, 0.0),
+        "The hill front said it would act if the dam opened.": (cuts[0] + 0.25, cuts[1] + 0.02),
+        THREAT: (0.99, 0.95),
+    }
+    ids = {text: store(engine, text, threat=t, conditional=c) for text, (t, c) in probs.items()}
+    copy = store(engine, "The hill front spoke of consequences.", threat=cuts[0] - 0.01)
+    other_model = store(engine, "The hill front mentioned options.", threat=cuts[0])
+    _as_loaded_model(client, copy, *ids.values())
+    expected = margin(
+        np.array([t for t, _ in probs.values()]), np.array([c for _, c in probs.values()]), *cuts
+    )
+    order = [list(ids.values())[k] for k in np.argsort(expected, kind="stable")]
     queue = client.get("/v1/labels/queue").json()
-    assert [q["statement_id"] for q in queue] == [nearer, copy, near, sure, far]
-    assert queue[0]["margin"] == pytest.approx(0.01)
-    assert other_model not in [q["statement_id"] for q in queue]
+    listed = [q["statement_id"] for q in queue]
+    assert [i for i in listed if i != copy] == order and other_model not in listed
+    assert listed.index(copy) == listed.index(ids["The hill front spoke of consequences."]) + 1
+    assert [q["margin"] for q in queue if q["statement_id"] != copy] == pytest.approx(
+        sorted(expected)
+    )
     # labelling one copy of a sentence takes its other copy (same story) off the queue
     plain = {"threat": 0, "conditional": 0, "severity": 0}
-    assert client.put(f"/v1/statements/{nearer}/label", json=plain).status_code == 200
+    nearest = ids["The hill front spoke of consequences."]
+    assert client.put(f"/v1/statements/{nearest}/label", json=plain).status_code == 200
     queue = client.get("/v1/labels/queue", params={"limit": 2}).json()
-    assert [q["statement_id"] for q in queue] == [near, sure]
+    assert [q["statement_id"] for q in queue] == [i for i in order if i != nearest][:2]
     assert client.get("/v1/labels/queue", params={"limit": 0}).status_code == 422
 
 

@@ -87,28 +87,32 @@ def revoke_key(session: Session, *, key_id: int) -> ApiKey:
     return row
 
 
-def scope_of(session: Session, token: str, *, admin_token: str | None) -> Scope | None:
-    """The scope a token grants, or None for a wrong, unknown or revoked token."""
-    digest = _digest(token)
-    if admin_token is not None and hmac.compare_digest(digest, _digest(admin_token)):
-        return Scope.ADMIN
+def _key_row(session: Session, token: str) -> ApiKey | None:
+    """The stored, unrevoked key `token` is, or None."""
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != "rl":
         return None
     row = session.exec(select(ApiKey).where(col(ApiKey.prefix) == parts[1])).first()
     if row is None or row.revoked_at is not None:
         return None
-    return Scope(row.scope) if hmac.compare_digest(digest, row.key_hash) else None
+    return row if hmac.compare_digest(_digest(token), row.key_hash) else None
 
 
-def key_name(session: Session, token: str, *, admin_token: str | None) -> str:
-    """Whose a valid token is: its key's name, or "admin" for the `admin_api_key` setting."""
-    if admin_token is not None and hmac.compare_digest(_digest(token), _digest(admin_token)):
-        return "admin"
-    parts = token.split("_", 2)
-    prefix = parts[1] if len(parts) == 3 else ""
-    row = session.exec(select(ApiKey).where(col(ApiKey.prefix) == prefix)).first()
-    return row.name if row is not None else "unknown"
+def _is_admin_setting(token: str, admin_token: str | None) -> bool:
+    return admin_token is not None and hmac.compare_digest(_digest(token), _digest(admin_token))
+
+
+def scope_of(session: Session, token: str, *, admin_token: str | None) -> Scope | None:
+    """The scope a token grants, or None for a wrong, unknown or revoked token."""
+    if _is_admin_setting(token, admin_token):
+        return Scope.ADMIN
+    row = _key_row(session, token)
+    return Scope(row.scope) if row is not None else None
+
+
+def _admin_token(runtime: RuntimeDep) -> str | None:
+    secret = runtime.settings.admin_api_key
+    return secret.get_secret_value() if secret is not None else None
 
 
 def _remembered(engine: Engine, token: str) -> Scope | None:
@@ -139,11 +143,9 @@ def require(scope: Scope) -> Callable[[RuntimeDep, Credentials], Awaitable[Scope
         # async, so a remembered key costs no thread hop; a lookup runs in the threadpool.
         if credentials is None:
             raise HTTPException(401, "an API key is required (Authorization: Bearer)", _CHALLENGE)
-        secret = runtime.settings.admin_api_key
-        admin_token = secret.get_secret_value() if secret is not None else None
         token = credentials.credentials
         granted = _remembered(runtime.engine, token) or await run_in_threadpool(
-            _looked_up, runtime.engine, token, admin_token
+            _looked_up, runtime.engine, token, _admin_token(runtime)
         )
         if granted is None:
             raise HTTPException(401, "unknown or revoked API key", _CHALLENGE)
@@ -154,6 +156,20 @@ def require(scope: Scope) -> Callable[[RuntimeDep, Credentials], Awaitable[Scope
     return check
 
 
+def caller(runtime: RuntimeDep, credentials: Credentials) -> str:
+    """A dependency for routes behind `require`: the name of the caller's key, "admin" for
+    the `admin_api_key` setting."""
+    token = credentials.credentials if credentials is not None else ""
+    if _is_admin_setting(token, _admin_token(runtime)):
+        return "admin"
+    with Session(runtime.engine) as session:
+        row = _key_row(session, token)
+    if row is None:  # revoked since `require` let it in
+        raise HTTPException(401, "unknown or revoked API key", _CHALLENGE)
+    return row.name
+
+
+Caller = Annotated[str, Depends(caller)]
 read_access = Depends(require(Scope.READ))
 label_access = Depends(require(Scope.LABEL))
 admin_access = Depends(require(Scope.ADMIN))

@@ -287,20 +287,20 @@ def _clear_previous(session: Session, item_ids: list[int], version: str) -> dict
     if not rows:
         return {}
     ids = [r[0] for r in rows]
-    alerted = set(session.exec(select(Alert.statement_id).where(col(Alert.statement_id).in_(ids))))
-    alerted |= set(
+    kept = set(session.exec(select(Alert.statement_id).where(col(Alert.statement_id).in_(ids))))
+    kept |= set(
         session.exec(select(Delivery.statement_id).where(col(Delivery.statement_id).in_(ids)))
     )
     labelled = session.exec(
         select(StatementLabel.statement_id).where(col(StatementLabel.statement_id).in_(ids))
     ).all()
-    alerted |= set(labelled)
-    drop = [sid for sid, _, _ in rows if sid not in alerted]
+    kept |= set(labelled)
+    drop = [sid for sid, _, _ in rows if sid not in kept]
     if drop:
         session.exec(delete(Statement).where(col(Statement.id).in_(drop)))
     offsets: dict[int, int] = {}
     for sid, item_id, position in rows:
-        if sid in alerted:
+        if sid in kept:
             offsets[item_id] = max(offsets.get(item_id, 0), position + 1)
     return offsets
 

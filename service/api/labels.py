@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from service import labels
-from service.auth import Credentials, key_name
+from service.auth import Caller
 from service.deps import RuntimeDep, SessionDep
 from service.schemas_labels import LabelRead, LabelWrite, QueuedStatement
 from service.tables import StatementLabel
@@ -32,17 +32,10 @@ def put_label(
     statement_id: int,
     body: LabelWrite,
     session: SessionDep,
-    runtime: RuntimeDep,
-    credentials: Credentials,
+    by: Caller,
 ) -> LabelRead:
     """Labels a statement (a new label replaces the old), as LABELS.md labels a sentence;
     the spans must be written in its text. Needs a key with the label scope."""
-    secret = runtime.settings.admin_api_key
-    by = key_name(
-        session,
-        credentials.credentials if credentials else "",
-        admin_token=secret.get_secret_value() if secret is not None else None,
-    )
     return _read(labels.put_label(session, statement_id, body, by))
 
 

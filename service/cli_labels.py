@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli_output import DEFAULT_DATA_DIR, DataDirOpt, JsonOpt
+from service.cli_output import DEFAULT_DATA_DIR, DataDirOpt, FoldsOpt, JsonOpt, ShuffleSeedOpt
 
 labels_app = typer.Typer(help="Analysts' statement labels.", no_args_is_help=True)
 
@@ -49,19 +49,17 @@ def simulate(
     ] = 0.25,
     batch: Annotated[int, typer.Option("--batch", min=1, help="Labels added per round.")] = 300,
     rounds: Annotated[int, typer.Option("--rounds", min=1)] = 4,
-    folds: Annotated[int, typer.Option("--folds", min=2)] = 5,
-    shuffle_seed: Annotated[
-        int | None, typer.Option("--shuffle-seed", help="Shuffle the document folds.")
-    ] = None,
+    folds: FoldsOpt = 5,
+    shuffle_seed: ShuffleSeedOpt = None,
     data_dir: DataDirOpt = DEFAULT_DATA_DIR,
     as_json: JsonOpt = False,
 ) -> None:
-    """The label queue's rule (P(threat) nearest the threshold first) against labels drawn
-    at random, simulated in CV on the training documents of the labelled data."""
-    from scoring.data import labelled_files, load_file, split
+    """The label queue's rule (the least certain first, `scoring.sampling.margin`) against
+    labels drawn at random, simulated in CV on the training documents of the labelled data."""
+    from scoring.data import load_dir, split
     from scoring.sampling import RULES, sampling_curve
 
-    train, _ = split(ex for p in labelled_files(data_dir) for ex in load_file(p))
+    train, _ = split(load_dir(data_dir))
     try:
         result = sampling_curve(train, start, batch, rounds, folds, shuffle_seed)
     except ValueError as exc:

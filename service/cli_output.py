@@ -1,5 +1,6 @@
-"""Shared pieces of the `redline` commands: the --json and --data-dir options, and the
-printing of results (indented JSON, or one `key: value` a line)."""
+"""Shared pieces of the `redline` commands: the --json, --data-dir, --folds and
+--shuffle-seed options, and the printing of results (indented JSON, or one `key: value` a
+line)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ DEFAULT_DATA_DIR = Path("../shared/data")
 DataDirOpt = Annotated[
     Path,
     typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Folder of labelled data (*.jsonl)."),
+]
+
+FoldsOpt = Annotated[int, typer.Option("--folds", min=2, help="Document-grouped CV folds.")]
+ShuffleSeedOpt = Annotated[
+    int | None, typer.Option("--shuffle-seed", help="Shuffle the document folds.")
 ]
 
 

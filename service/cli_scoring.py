@@ -8,7 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-from service.cli_output import DEFAULT_DATA_DIR, DataDirOpt, JsonOpt, echo_result
+from service.cli_output import (
+    DEFAULT_DATA_DIR,
+    DataDirOpt,
+    FoldsOpt,
+    JsonOpt,
+    ShuffleSeedOpt,
+    echo_result,
+)
 
 ModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Artefact folder (default: the shipped one).")
@@ -112,16 +119,14 @@ def cross_validate(
         bool,
         typer.Option("--tagger", help="Try span tagger settings (extraction) instead."),
     ] = False,
-    folds: Annotated[int, typer.Option("--folds", min=2)] = 5,
-    shuffle_seed: Annotated[
-        int | None, typer.Option("--shuffle-seed", help="Shuffle the document folds.")
-    ] = None,
+    folds: FoldsOpt = 5,
+    shuffle_seed: ShuffleSeedOpt = None,
     data_dir: DataDirOpt = DEFAULT_DATA_DIR,
     as_json: JsonOpt = False,
 ) -> None:
     """Cross-validate settings against the shipped ones on the training documents."""
     from scoring.cv import compare, compare_tagger
-    from scoring.data import labelled_files, load_file, split
+    from scoring.data import load_dir, split
     from scoring.model import ThreatModel
     from scoring.tagger import HEADS, SpanTagger, unknown_heads
 
@@ -132,7 +137,7 @@ def cross_validate(
             raise typer.BadParameter(f"{name!r} is not one of {sorted(known)}", param_hint="--set")
     if tagger and unknown_heads(params.get("refined", ())):
         raise typer.BadParameter(f"refined: the heads are {list(HEADS)}", param_hint="--set")
-    train, _ = split(ex for p in labelled_files(data_dir) for ex in load_file(p))
+    train, _ = split(load_dir(data_dir))
     result = (compare_tagger if tagger else compare)(train, params, folds, shuffle_seed)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
@@ -170,21 +175,19 @@ def curve(
     tagger: Annotated[
         bool, typer.Option("--tagger", help="The span tagger's figures instead.")
     ] = False,
-    folds: Annotated[int, typer.Option("--folds", min=2)] = 5,
-    shuffle_seed: Annotated[
-        int | None, typer.Option("--shuffle-seed", help="Shuffle the document folds.")
-    ] = None,
+    folds: FoldsOpt = 5,
+    shuffle_seed: ShuffleSeedOpt = None,
     data_dir: DataDirOpt = DEFAULT_DATA_DIR,
     as_json: JsonOpt = False,
 ) -> None:
     """Learning curve: cross-validated figures of the shipped settings on shares of the
     training documents, and the gain per doubling of the data."""
     from scoring.curve import learning_curve
-    from scoring.data import labelled_files, load_file, split
+    from scoring.data import load_dir, split
 
     try:
         shares = [float(f) for f in fractions.split(",")]
-        train, _ = split(ex for p in labelled_files(data_dir) for ex in load_file(p))
+        train, _ = split(load_dir(data_dir))
         result = learning_curve(train, shares, repeats, folds, shuffle_seed, tagger)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--fractions") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from scoring.data import is_test_doc, load_file, split
 from scoring.sampling import margin
 from service.cli import app
 from service.tables import Statement, StatementLabel
+from service.times import utcnow
 from tests.service.risk_fixtures import client, engine_of, store
 
 __all__ = ["client"]
@@ -157,6 +159,10 @@ def test_the_queue_puts_the_least_certain_unlabelled_statements_first(
     queue = client.get("/v1/labels/queue", params={"limit": 2}).json()
     assert [q["statement_id"] for q in queue] == [i for i in order if i != nearest][:2]
     assert client.get("/v1/labels/queue", params={"limit": 0}).status_code == 422
+    later = (utcnow() + timedelta(minutes=5)).isoformat()
+    assert client.get("/v1/labels/queue", params={"since": later}).json() == []
+    earlier = (utcnow() - timedelta(minutes=5)).isoformat()
+    assert len(client.get("/v1/labels/queue", params={"since": earlier}).json()) == len(order) - 1
 
 
 def test_export_writes_labelled_data_the_trainer_reads(

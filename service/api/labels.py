@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -12,9 +12,11 @@ from service.auth import Caller
 from service.deps import RuntimeDep, SessionDep
 from service.schemas_labels import LabelRead, LabelWrite, QueuedStatement
 from service.tables import StatementLabel
+from service.times import utcnow
 
 router = APIRouter(prefix="/v1/statements", tags=["labels"])
 label_router = APIRouter(tags=["labels"])
+DEFAULT_WINDOW = timedelta(days=7)
 
 
 def _read(row: StatementLabel) -> LabelRead:
@@ -51,7 +53,10 @@ def label_queue(
     session: SessionDep,
     runtime: RuntimeDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    since: Annotated[datetime | None, Query(description="Scored at or after (ISO 8601).")] = None,
+    since: Annotated[
+        datetime | None,
+        Query(description="Scored at or after (ISO 8601); by default the last 7 days."),
+    ] = None,
 ) -> list[QueuedStatement]:
     """Unlabelled statements of the loaded model, the ones it is least sure of first:
     P(threat) or P(conditional threat), whichever is nearer its threshold."""
@@ -61,5 +66,6 @@ def label_queue(
         model_version=runtime.scorer.card.model_version,
         thresholds=(model.threat_.threshold_, model.conditional_.threshold_),
         limit=limit,
-        since=since,
+        # A window keeps the queue on recent news and its scan on the scored_at index.
+        since=since if since is not None else utcnow() - DEFAULT_WINDOW,
     )

@@ -165,6 +165,27 @@ def test_the_queue_puts_the_least_certain_unlabelled_statements_first(
     assert len(client.get("/v1/labels/queue", params={"since": earlier}).json()) == len(order) - 1
 
 
+def test_the_queue_shows_the_last_seven_days_unless_asked(client: TestClient) -> None:
+    engine = engine_of(client)
+    recent = store(engine, "The hill front hinted at a response.")
+    old = store(engine, "The hill front spoke of consequences.")
+    _as_loaded_model(client, recent, old)
+    with Session(engine) as session:
+        session.execute(
+            update(Statement)
+            .where(col(Statement.id) == old)
+            .values(scored_at=utcnow() - timedelta(days=8))
+        )
+        session.commit()
+    listed = [q["statement_id"] for q in client.get("/v1/labels/queue").json()]
+    assert listed == [recent]
+    since = (utcnow() - timedelta(days=9)).isoformat()
+    listed = [
+        q["statement_id"] for q in client.get("/v1/labels/queue", params={"since": since}).json()
+    ]
+    assert sorted(listed) == sorted([recent, old])
+
+
 def test_export_writes_labelled_data_the_trainer_reads(
     client: TestClient, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -3,11 +3,12 @@
 The service's label queue offers first the statements the model is least sure of:
 `margin`, the distance of P(threat) to the threat threshold or of P(conditional threat) to
 its own, whichever is nearer (uncertainty sampling over both decisions). `sampling_curve`
-checks that rule against labels drawn at random: in every fold of the document-grouped CV, a model starts from a random
-share of the fold's fitting documents, then `rounds` times takes `batch` more labelled
-sentences from the rest of them, chosen by each rule, is refitted, and predicts the
-held-out fold. Every round's figures are out of fold over all the training sentences, so
-the two rules are compared at the same number of labels on the same sentences.
+checks that rule against labels drawn at random: in every fold of the document-grouped
+CV, a model starts from a random share of the fold's fitting documents, then `rounds`
+times takes `batch` more labelled sentences from the rest of them, chosen by each rule, is
+refitted, and predicts the held-out fold. Every round's figures are out of fold over all
+the training sentences, so the two rules are compared at the same number of labels on the
+same sentences.
 """
 
 from __future__ import annotations

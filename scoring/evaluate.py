@@ -63,6 +63,23 @@ def figures(examples: Sequence[Example], pred: Predictions) -> dict[str, Any]:
     return out
 
 
+def by_file(examples: Sequence[Example], pred: Predictions) -> dict[str, dict[str, Any]]:
+    """Classification figures of `pred` on the sentences of each labelled file (no
+    intervals: a file's held-out documents are few)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in sorted({e.file for e in examples}):
+        at = [i for i, e in enumerate(examples) if e.file == name]
+        part = Predictions(
+            [pred.threat[i] for i in at],
+            [pred.conditional[i] for i in at],
+            [pred.severity[i] for i in at],
+        )
+        fig = figures([examples[i] for i in at], part)
+        keep = ("threat", "conditional", "severity", "n", "n_threat", "n_conditional", "n_docs")
+        out[name] = {k: fig[k] for k in keep}
+    return out
+
+
 def extraction(examples: Sequence[Example], spans: list[dict[str, str | None]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in SPAN_FIELDS:

@@ -19,7 +19,7 @@ from scoring.data import (
     split,
 )
 from scoring.errors import LabelledDataError
-from scoring.evaluate import Predictions, extraction, figures, spans_given_threat
+from scoring.evaluate import Predictions, by_file, extraction, figures, spans_given_threat
 from scoring.intervals import held_out_intervals
 from scoring.scorer import Scorer, load_scorer
 
@@ -61,6 +61,9 @@ def run_eval(
         theirs["keyword"] = KeywordBaseline().predict_examples(texts)
     scorer = load_scorer(model)
     result = held_out_figures(scorer, test, theirs, their_spans)
+    ours = ScorerPredictor(scorer).predict_examples([e.text for e in test])
+    result["by_file"] = {"model": by_file(test, ours)}
+    result["by_file"].update({name: by_file(test, pred) for name, pred in theirs.items()})
     result["split"] = {
         "data": str(data),
         "description": f"held-out docs: sha256('{SPLIT_SEED}:'+doc) % 100 < {TEST_PERCENT}",

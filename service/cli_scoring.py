@@ -79,7 +79,20 @@ def _table(result: dict[str, Any]) -> str:
         )
     if "intervals" in result:
         rows.extend(_intervals(result["intervals"]))
+    rows.extend(_by_file(result.get("by_file", {})))
     return "\n".join(rows)
+
+
+def _by_file(found: dict[str, dict[str, Any]]) -> list[str]:
+    rows = ["by file, threat F1 / cond F1 / sev mF1:"] if found else []
+    for file in found.get("model", {}):
+        cells = ", ".join(
+            f"{name} {f[file]['threat']['f1']:.3f} / {f[file]['conditional']['f1']:.3f} / "
+            f"{f[file]['severity']['macro_f1']:.3f}"
+            for name, f in found.items()
+        )
+        rows.append(f"  {file} (n={found['model'][file]['n']}): {cells}")
+    return rows
 
 
 def _intervals(ci: dict[str, Any]) -> list[str]:

@@ -156,6 +156,21 @@ def test_eval_json_shape_and_split(data_dir: Path) -> None:
     }
 
 
+def test_eval_gives_each_file_its_own_figures(tmp_path: Path) -> None:
+    rows = _rows()
+    for name, part in (("a.jsonl", rows[:36]), ("b.jsonl", rows[36:])):
+        (tmp_path / name).write_text("\n".join(json.dumps(r) for r in part) + "\n")
+    both = run_eval(tmp_path, tmp_path, None, baselines=True)
+    assert set(both["by_file"]) == {"model", "tfidf_lr", "keyword"}
+    assert list(both["by_file"]["model"]) == ["a.jsonl", "b.jsonl"]
+    assert sum(f["n"] for f in both["by_file"]["model"].values()) == both["n"]
+    for name in ("a.jsonl", "b.jsonl"):
+        alone = run_eval(tmp_path / name, tmp_path, None, baselines=False)
+        mine = both["by_file"]["model"][name]
+        assert mine["n"] == alone["n"] and mine["n_docs"] == alone["n_docs"]
+        assert mine["threat"] == alone["threat"] and mine["severity"] == alone["severity"]
+
+
 def test_eval_text_output_names_the_intervals(data_dir: Path) -> None:
     app = typer.Typer()
     register(app)
@@ -168,6 +183,8 @@ def test_eval_text_output_names_the_intervals(data_dir: Path) -> None:
     assert "95% intervals, document bootstrap:" in lines
     assert any(line.startswith("  model: threat F1 ") for line in lines)
     assert any(line.startswith("  model - tfidf_lr: threat F1 ") for line in lines)
+    assert "by file, threat F1 / cond F1 / sev mF1:" in lines
+    assert lines[-1].startswith("  own.jsonl (n=") and ", keyword " in lines[-1]
 
 
 def test_cv_compares_settings_on_the_same_folds(data_dir: Path) -> None:

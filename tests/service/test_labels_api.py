@@ -13,8 +13,9 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
-from scoring.data import is_test_doc, load_file, split
+from scoring.data import files_sha256, labelled_files, load_file
 from scoring.sampling import margin
+from scoring.train import train_artifact
 from service.cli import app
 from service.tables import Statement, StatementLabel
 from service.times import utcnow
@@ -218,8 +219,45 @@ def test_export_writes_labelled_data_the_trainer_reads(
     )
     source = next(r["source"] for r in rows if r["text"] == THREAT)
     assert source == "https://news.example/harbour"
-    # the item is the document: the split keeps an article's sentences on one side
-    train, test = split(examples.values())
-    assert all(is_test_doc(e.doc) for e in test) and not any(is_test_doc(e.doc) for e in train)
     printed = CliRunner().invoke(app, ["labels", "export"])
     assert printed.exit_code == 0 and len(printed.output.splitlines()) == 2
+    # beside other labelled files, the export is trained on and evaluated with them
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "own.jsonl").write_text("".join(json.dumps(r) + "\n" for r in _own_rows(16)))
+    out.rename(data / "analysts.jsonl")
+    card = train_artifact(data, tmp_path / "model")
+    assert card.data_sha256 == files_sha256(labelled_files(data))
+    counts = card.metrics["split"]
+    assert isinstance(counts, dict)
+    assert counts["train_sentences"] + counts["test_sentences"] == 2 * 16 + 2
+
+
+def _own_rows(docs: int) -> list[dict[str, object]]:
+    """A threat and a plain sentence per document, in our own words."""
+    rows: list[dict[str, object]] = []
+    for i in range(docs):
+        actor, place = f"The unit {i}", f"depot {i}"
+        condition = f"if the patrol nears depot {i}"
+        severity, verb = [(1, "fine the owners of"), (2, "strike"), (3, "wage war on")][i % 3]
+        threat = f"{actor} warned it will {verb} {place} {condition}."
+        rows.append(
+            {
+                "text": threat,
+                "threat": 1,
+                "conditional": 1,
+                "severity": severity,
+                "actor": actor,
+                "target": place,
+                "condition": condition,
+                "action": f"{verb} {place}",
+                "source": "own words",
+                "doc": f"own-{i}",
+            }
+        )
+        plain = f"{actor} held a market near {place}."
+        rows.append(
+            {"text": plain, "threat": 0, "conditional": 0, "severity": 0, "source": "own words"}
+            | {"doc": f"own-{i}"}
+        )
+    return rows

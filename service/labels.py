@@ -26,7 +26,7 @@ from scoring.data import SPAN_FIELDS
 from service.errors import InvalidInputError
 from service.lookup import get_or_404
 from service.schemas_labels import LabelWrite, QueuedStatement
-from service.tables import Item, Statement, StatementLabel
+from service.tables import Item, Statement, StatementLabel, StatementLabelEvent
 from service.times import utcnow
 
 
@@ -49,12 +49,16 @@ def put_label(session: Session, statement_id: int, body: LabelWrite, by: str) ->
 
 
 def _upsert(session: Session, statement_id: int, values: dict[str, Any]) -> StatementLabel:
+    now = utcnow()
     row = session.get(StatementLabel, statement_id)
     if row is None:
-        row = StatementLabel(statement_id=statement_id, **values)
+        row = StatementLabel(statement_id=statement_id, **values, labelled_at=now)
     else:
-        row.sqlmodel_update({**values, "labelled_at": utcnow()})
+        row.sqlmodel_update({**values, "labelled_at": now})
     session.add(row)
+    session.add(
+        StatementLabelEvent(statement_id=statement_id, kind="set", **values, labelled_at=now)
+    )
     session.commit()
     return row
 
@@ -64,10 +68,24 @@ def get_label(session: Session, statement_id: int) -> StatementLabel:
     return get_or_404(session, StatementLabel, statement_id, "label of statement")
 
 
-def delete_label(session: Session, statement_id: int) -> None:
-    """Removes the label of a statement (NotFoundError if it has none)."""
+def delete_label(session: Session, statement_id: int, by: str) -> None:
+    """Removes the label of a statement (NotFoundError if it has none); its history keeps
+    the removal."""
     session.delete(get_label(session, statement_id))
+    session.add(StatementLabelEvent(statement_id=statement_id, kind="removed", labelled_by=by))
     session.commit()
+
+
+def history(session: Session, statement_id: int) -> list[StatementLabelEvent]:
+    """Every reading and removal of a statement's label, oldest first (NotFoundError for an
+    unknown statement)."""
+    get_or_404(session, Statement, statement_id, "statement")
+    query = (
+        select(StatementLabelEvent)
+        .where(col(StatementLabelEvent.statement_id) == statement_id)
+        .order_by(col(StatementLabelEvent.id))
+    )
+    return list(session.exec(query).all())
 
 
 def queue(

@@ -21,7 +21,7 @@ from alerts import StatementRule, decide
 from scoring import Scorer, StatementScore
 from service.alerting import AlertPolicy, facts_of, on_statement_stored, statement_rules
 from service.bulk import bulk_insert, bulk_insert_returning_ids
-from service.tables import Alert, AlertRule, Delivery, Item, Statement, StatementLabel
+from service.tables import Alert, AlertRule, Delivery, Item, Statement, StatementLabelEvent
 from service.times import utcnow
 from service.triggers import ANNOTATED, WatchStep
 
@@ -277,8 +277,8 @@ def _fires(rules: Rules, statement: Statement) -> bool:
 
 def _clear_previous(session: Session, item_ids: list[int], version: str) -> dict[int, int]:
     """Drops this model's earlier statements of re-scored items, except those that alerted
-    (kept for the audit trail) or that an analyst labelled (labelled data is not thrown
-    away); returns where each item's new positions start."""
+    (kept for the audit trail) or that an analyst labelled (labelled data and its history
+    are not thrown away); returns where each item's new positions start."""
     rows = session.exec(
         select(Statement.id, Statement.item_id, Statement.position)
         .where(col(Statement.item_id).in_(item_ids))
@@ -291,8 +291,11 @@ def _clear_previous(session: Session, item_ids: list[int], version: str) -> dict
     kept |= set(
         session.exec(select(Delivery.statement_id).where(col(Delivery.statement_id).in_(ids)))
     )
+    # Any reading, even one since removed: its history refers to the statement.
     labelled = session.exec(
-        select(StatementLabel.statement_id).where(col(StatementLabel.statement_id).in_(ids))
+        select(StatementLabelEvent.statement_id).where(
+            col(StatementLabelEvent.statement_id).in_(ids)
+        )
     ).all()
     kept |= set(labelled)
     drop = [sid for sid, _, _ in rows if sid not in kept]

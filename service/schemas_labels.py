@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -43,6 +43,21 @@ class LabelRead(LabelWrite):
     """A stored label, with who gave it and when."""
 
     statement_id: int
+    labelled_by: str
+    labelled_at: datetime
+
+
+class LabelEvent(BaseModel):
+    """One reading given to a statement (`kind` "set") or the removal of its label."""
+
+    kind: Literal["set", "removed"]
+    threat: int | None
+    conditional: int | None
+    severity: int | None
+    actor: str | None
+    target: str | None
+    condition: str | None
+    action: str | None
     labelled_by: str
     labelled_at: datetime
 

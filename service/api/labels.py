@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from service import labels
 from service.auth import Caller
 from service.deps import RuntimeDep, SessionDep
-from service.schemas_labels import LabelRead, LabelWrite, QueuedStatement
+from service.schemas_labels import LabelEvent, LabelRead, LabelWrite, QueuedStatement
 from service.tables import StatementLabel
 from service.times import utcnow
 
@@ -29,6 +29,15 @@ def get_label(statement_id: int, session: SessionDep) -> LabelRead:
     return _read(labels.get_label(session, statement_id))
 
 
+@router.get("/{statement_id}/label/history", response_model=list[LabelEvent])
+def label_history(statement_id: int, session: SessionDep) -> list[LabelEvent]:
+    """Every reading given to a statement and every removal of its label, oldest first."""
+    return [
+        LabelEvent.model_validate(e, from_attributes=True)
+        for e in labels.history(session, statement_id)
+    ]
+
+
 @label_router.put("/v1/statements/{statement_id}/label", response_model=LabelRead)
 def put_label(
     statement_id: int,
@@ -42,9 +51,9 @@ def put_label(
 
 
 @label_router.delete("/v1/statements/{statement_id}/label", status_code=204)
-def delete_label(statement_id: int, session: SessionDep) -> Response:
-    """Removes a statement's label."""
-    labels.delete_label(session, statement_id)
+def delete_label(statement_id: int, session: SessionDep, by: Caller) -> Response:
+    """Removes a statement's label (its history keeps the removal)."""
+    labels.delete_label(session, statement_id, by)
     return Response(status_code=204)
 
 

@@ -13,7 +13,7 @@ from service.tables.alerting import (
 )
 from service.tables.core import Delivery, DeliveryAttempt, Feed, Item, Statement
 from service.tables.ingest import ItemFeed
-from service.tables.labels import StatementLabel
+from service.tables.labels import StatementLabel, StatementLabelEvent
 from service.tables.risk import Actor, ActorAlias, ApiKey, ThreatWatch, TriggerLink
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "Silence",
     "Statement",
     "StatementLabel",
+    "StatementLabelEvent",
     "Subscription",
     "SubscriptionRule",
     "ThreatWatch",

@@ -29,3 +29,23 @@ class StatementLabel(SQLModel, table=True):
     action: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     labelled_by: str = Field(max_length=128)
     labelled_at: datetime = _created()
+
+
+class StatementLabelEvent(SQLModel, table=True):
+    """Every reading given to a statement, and every removal, in order: who said what when
+    (analysts may disagree; the current label is only the latest)."""
+
+    __tablename__ = "statement_label_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    kind: str = Field(max_length=16)  # "set" | "removed"
+    threat: int | None = None
+    conditional: int | None = None
+    severity: int | None = None
+    actor: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    target: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    condition: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    action: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    labelled_by: str = Field(max_length=128)
+    labelled_at: datetime = _created()

@@ -15,7 +15,7 @@ from werkzeug import Request, Response
 
 from service.ingest import register_feed
 from service.jobs import poll_feeds
-from service.labels import put_label
+from service.labels import delete_label, history, put_label
 from service.runtime import Runtime, build_runtime
 from service.schemas_labels import LabelWrite
 from service.tables import Feed, Item, ItemFeed, Statement, StatementLabel
@@ -254,8 +254,9 @@ def test_a_story_updated_in_place_is_rescored_only_when_its_text_changed(
         assert len(session.exec(select(Item)).all()) == 2
 
 
+@pytest.mark.parametrize("removed", [False, True])
 def test_a_labelled_statement_outlives_the_rescoring_of_its_story(
-    runtime: Runtime, server: HTTPServer
+    runtime: Runtime, server: HTTPServer, removed: bool
 ) -> None:
     v1 = rss2([Entry("Talks", CALM, guid="u1")])
     v2 = rss2([Entry("Talks", THREAT, guid="u1")])
@@ -268,14 +269,20 @@ def test_a_labelled_statement_outlives_the_rescoring_of_its_story(
         (calm_id,) = [sid for sid, text in before.items() if text == CALM]
         assert calm_id is not None
         put_label(session, calm_id, LabelWrite(threat=0, conditional=0, severity=0), "analyst")
+        if removed:  # a label since removed still has its history, which names the statement
+            delete_label(session, calm_id, "editor")
     make_due(runtime)
     poll_feeds(runtime)
     with Session(runtime.engine) as session:
         after = {s.id: s.text for s in session.exec(select(Statement)).all()}
         label = session.get(StatementLabel, calm_id)
+        kinds = [e.kind for e in history(session, calm_id)]
     # the new text is scored and the old unlabelled statements dropped, as before; the
     # labelled sentence stays, with its label
     assert THREAT in after.values()
     assert after[calm_id] == CALM and list(after.values()).count(CALM) == 1
     assert not (set(before) - {calm_id}) & set(after)
-    assert label is not None and label.labelled_by == "analyst"
+    if removed:
+        assert label is None and kinds == ["set", "removed"]
+    else:
+        assert label is not None and label.labelled_by == "analyst" and kinds == ["set"]

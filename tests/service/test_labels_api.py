@@ -17,7 +17,7 @@ from scoring.data import files_sha256, labelled_files, load_file
 from scoring.sampling import margin
 from scoring.train import train_artifact
 from service.cli import app
-from service.tables import Statement, StatementLabel
+from service.tables import Statement, StatementLabel, StatementLabelEvent
 from service.times import utcnow
 from tests.service.risk_fixtures import client, engine_of, store
 
@@ -75,6 +75,20 @@ def test_a_label_is_stored_replaced_read_and_removed(client: TestClient) -> None
     gone = client.get(f"/v1/statements/{sid}/label")
     assert gone.status_code == 404
     assert gone.headers["content-type"] == "application/problem+json"
+    # the history keeps every reading and the removal, oldest first, for a read key too
+    events = client.get(
+        f"/v1/statements/{sid}/label/history", headers=_key(client, "read", "auditor")
+    ).json()
+    assert [(e["kind"], e["labelled_by"]) for e in events] == [
+        ("set", "analyst-ana"),
+        ("set", "admin"),
+        ("removed", "analyst-ana"),
+    ]
+    assert {k: events[0][k] for k in LABEL} == LABEL
+    assert events[1]["severity"] == 3 and events[2]["threat"] is None
+    assert client.delete(f"/v1/statements/{sid}/label").status_code == 404
+    assert len(client.get(f"/v1/statements/{sid}/label/history").json()) == 3
+    assert client.get("/v1/statements/999999/label/history").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -102,6 +116,7 @@ def test_a_label_against_the_rules_is_a_problem_and_keeps_the_stored_one(
     assert says in bad.json()["detail"]
     kept = client.get(f"/v1/statements/{sid}/label").json()
     assert {k: kept[k] for k in LABEL} == LABEL
+    assert len(client.get(f"/v1/statements/{sid}/label/history").json()) == 1
 
 
 def test_unknown_statements_and_narrow_keys_are_refused(client: TestClient) -> None:
@@ -121,6 +136,7 @@ def test_unknown_statements_and_narrow_keys_are_refused(client: TestClient) -> N
     assert client.put(f"/v1/statements/{sid}/label", json=LABEL, headers=nobody).status_code == 401
     with Session(engine_of(client)) as session:
         assert session.exec(select(StatementLabel)).all() == []
+        assert session.exec(select(StatementLabelEvent)).all() == []
 
 
 def test_the_queue_puts_the_least_certain_unlabelled_statements_first(

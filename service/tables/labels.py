@@ -8,10 +8,23 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Integer, Text
 from sqlmodel import Field, SQLModel
 
-from service.tables.core import _created
+from service.times import UTCDateTime, utcnow
 
 
-class StatementLabel(SQLModel, table=True):
+class _Reading(SQLModel):
+    """The spans of a reading, and who gave it when (columns shared by both tables)."""
+
+    actor: str | None = Field(default=None, sa_type=Text)
+    target: str | None = Field(default=None, sa_type=Text)
+    condition: str | None = Field(default=None, sa_type=Text)
+    action: str | None = Field(default=None, sa_type=Text)
+    labelled_by: str = Field(max_length=128)
+    labelled_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"nullable": False}
+    )
+
+
+class StatementLabel(_Reading, table=True):
     """One statement's label, in the fields of the labelled data; a new label replaces it."""
 
     __tablename__ = "statement_label"
@@ -23,15 +36,9 @@ class StatementLabel(SQLModel, table=True):
     threat: int
     conditional: int
     severity: int
-    actor: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    target: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    condition: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    action: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    labelled_by: str = Field(max_length=128)
-    labelled_at: datetime = _created()
 
 
-class StatementLabelEvent(SQLModel, table=True):
+class StatementLabelEvent(_Reading, table=True):
     """Every reading given to a statement, and every removal, in order: who said what when
     (analysts may disagree; the current label is only the latest)."""
 
@@ -43,9 +50,3 @@ class StatementLabelEvent(SQLModel, table=True):
     threat: int | None = None
     conditional: int | None = None
     severity: int | None = None
-    actor: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    target: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    condition: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    action: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    labelled_by: str = Field(max_length=128)
-    labelled_at: datetime = _created()

@@ -55,7 +55,7 @@ def sampling_curve(
         raise ValueError("start must lie in (0, 1), batch and rounds be at least 1")
     docs = np.asarray([e.doc for e in examples], dtype=object)
     out = {rule: np.zeros((rounds + 1, 3, len(examples)), dtype=np.int64) for rule in RULES}
-    sizes = np.zeros((rounds + 1, folds))
+    starts: list[int] = []  # sentences each fold starts from; round r adds r * batch to them
     with threadpool_limits(limits=1):  # as in training
         for fold, (fit, held) in enumerate(splits(examples, folds, shuffle_seed)):
             rng = np.random.default_rng([seed, fold])
@@ -77,8 +77,7 @@ def sampling_curve(
                     pool = np.delete(pool, pick)
                     current = fit_model([examples[i] for i in labelled], {})
                     out[rule][r][:, held] = decisions(current, held_texts)
-                    sizes[r, fold] = len(labelled)
-            sizes[0, fold] = int(chosen.sum())
+            starts.append(int(chosen.sum()))
     return {
         "start": start,
         "batch": batch,
@@ -89,7 +88,7 @@ def sampling_curve(
             {
                 "round": r,
                 "added": r * batch,
-                "fit_sentences": float(sizes[r].mean()),
+                "fit_sentences": float(np.mean(starts)) + r * batch,
                 **{
                     rule: headline(examples, Predictions(*(row.tolist() for row in out[rule][r])))
                     for rule in RULES

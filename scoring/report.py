@@ -60,8 +60,8 @@ def run_eval(
         theirs["tfidf_lr"] = TfidfLRBaseline().fit(train).predict_examples(texts)
         theirs["keyword"] = KeywordBaseline().predict_examples(texts)
     scorer = load_scorer(model)
-    result = held_out_figures(scorer, test, theirs, their_spans)
     ours = ScorerPredictor(scorer).predict_examples([e.text for e in test])
+    result = held_out_figures(scorer, test, theirs, their_spans, ours)
     result["by_file"] = {"model": by_file(test, ours)}
     result["by_file"].update({name: by_file(test, pred) for name, pred in theirs.items()})
     result["split"] = {
@@ -78,11 +78,14 @@ def held_out_figures(
     test: Sequence[Example],
     baselines: Mapping[str, Predictions] | None = None,
     baseline_spans: Mapping[str, list[dict[str, str | None]]] | None = None,
+    ours: Predictions | None = None,
 ) -> dict[str, Any]:
     """The scorer's figures on the held-out sentences `test`, extraction given the gold
     threats, the baselines' figures (their predictions of `test`, by name; and for those
-    in `baseline_spans`, their spans of the gold threats) and the intervals of all these."""
-    ours = ScorerPredictor(scorer).predict_examples([e.text for e in test])
+    in `baseline_spans`, their spans of the gold threats) and the intervals of all these.
+    `ours`: the scorer's predictions of `test`, when the caller has them already."""
+    if ours is None:
+        ours = ScorerPredictor(scorer).predict_examples([e.text for e in test])
     result = figures(test, ours)
     given_threat = spans_given_threat(scorer, test)
     result["extraction_given_threat"] = extraction(*given_threat)

@@ -28,7 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from service.deps import RuntimeDep
+from service.deps import RuntimeDep, SessionDep
 from service.lookup import get_or_404
 from service.tables import ApiKey
 from service.times import utcnow
@@ -156,14 +156,13 @@ def require(scope: Scope) -> Callable[[RuntimeDep, Credentials], Awaitable[Scope
     return check
 
 
-def caller(runtime: RuntimeDep, credentials: Credentials) -> str:
+def caller(runtime: RuntimeDep, session: SessionDep, credentials: Credentials) -> str:
     """A dependency for routes behind `require`: the name of the caller's key, "admin" for
-    the `admin_api_key` setting."""
+    the `admin_api_key` setting (read in the route's own session)."""
     token = credentials.credentials if credentials is not None else ""
     if _is_admin_setting(token, _admin_token(runtime)):
         return "admin"
-    with Session(runtime.engine) as session:
-        row = _key_row(session, token)
+    row = _key_row(session, token)
     if row is None:  # revoked since `require` let it in
         raise HTTPException(401, "unknown or revoked API key", _CHALLENGE)
     return row.name

@@ -1,5 +1,5 @@
-"""Analysts' labels of stored statements, the queue of statements most worth labelling,
-and the labels' export in the schema of the labelled data.
+"""Analysts' labels of stored statements and their history, the queue of statements most
+worth labelling, and the labels' export in the schema of the labelled data.
 
 The learning curves (`redline curve`) show the model limited by how much labelled data it
 has, so labels are kept for retraining. The queue puts first what the loaded model is
@@ -31,7 +31,8 @@ from service.times import utcnow
 
 
 def put_label(session: Session, statement_id: int, body: LabelWrite, by: str) -> StatementLabel:
-    """Stores (or replaces) the label of a statement; every span must be written in its text."""
+    """Stores (or replaces) the label of a statement, and adds the reading to its history;
+    every span must be written in its text."""
     statement = get_or_404(session, Statement, statement_id, "statement")
     absent = [f for f in SPAN_FIELDS if (span := getattr(body, f)) and span not in statement.text]
     if absent:
